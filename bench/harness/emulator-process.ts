@@ -1,0 +1,53 @@
+// The GitHub emulator as its own process, so its event loop is not the load generator's.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { freePort } from './ports.ts';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+
+export interface EmulatorProcess {
+  url: string;
+  process: ChildProcess;
+  /** POST /_emulator/<path> with a JSON body. */
+  control(path: string, body: unknown): Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+export async function startEmulatorProcess(callbackUrl: string): Promise<EmulatorProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(ROOT, 'tools/github-emulator/src/main.ts')], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      GITHUB_EMULATOR_PORT: String(port),
+      GITHUB_EMULATOR_CALLBACK_URL: callbackUrl,
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stderr?.on('data', (chunk) => {
+      if (String(chunk).includes('listening')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`github-emulator exited with ${code}`)));
+  });
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    process: child,
+    async control(path, body) {
+      const response = await fetch(`${url}/_emulator/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return response.json();
+    },
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}

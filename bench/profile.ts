@@ -1,0 +1,119 @@
+// `node bench/profile.ts [service ...]`: runs the refresh scenario for 6 s with `--cpu-prof` on the
+// named services (default: token and mcp-gateway), stops them gracefully so the profiles are written,
+// and prints self time by package and by function. The .cpuprofile files stay in bench/out/profiles
+// (open them in Chrome DevTools for the call tree).
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { Agent } from 'undici';
+import { scratchDatabase } from './harness/database.ts';
+import { startEmulatorProcess } from './harness/emulator-process.ts';
+import { OAuthClient } from './harness/oauth-client.ts';
+import { freePort } from './harness/ports.ts';
+import { RssSampler } from './harness/rss.ts';
+import { SERVICE_NAMES, type ServiceName, startStack } from './harness/stack.ts';
+import { refreshScenario } from './scenarios/refresh.ts';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+}
+
+const targets = (process.argv.length > 2 ? process.argv.slice(2) : ['token', 'mcp-gateway']) as ServiceName[];
+for (const name of targets) if (!SERVICE_NAMES.includes(name)) throw new Error(`unknown service ${name}`);
+const directory = new URL('./out/profiles/', import.meta.url).pathname;
+rmSync(directory, { recursive: true, force: true });
+
+const database = await scratchDatabase(
+  process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+);
+const port = await freePort();
+const emulator = await startEmulatorProcess(`http://127.0.0.1:${port}/oauth/callback/github`);
+const stack = await startStack({
+  natsUrl: process.env.BENCH_NATS_URL ?? 'nats://127.0.0.1:4222',
+  redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
+  databaseUrl: database.url,
+  natsPrefix: `profile${Date.now()}`,
+  redisPrefix: `profile${Date.now()}:`,
+  githubUrl: emulator.url,
+  port,
+  env: {
+    RATE_LIMIT_AUTHORIZE_PER_IP: 'off',
+    RATE_LIMIT_TOKEN_PER_IP: 'off',
+    RATE_LIMIT_TOKEN_PER_CLIENT: 'off',
+    RATE_LIMIT_REGISTER_PER_IP: 'off',
+  },
+  serviceEnv: Object.fromEntries(
+    targets.map((name) => [name, { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${directory}${name}` }]),
+  ),
+});
+try {
+  const client = new OAuthClient(stack.publicUrl);
+  const redirectUri = 'https://client.example.com/callback';
+  const first = await client.connect({ redirectUri });
+  const dispatcher = new Agent({ connections: 64 });
+  const rows = await refreshScenario(
+    {
+      stack,
+      emulator,
+      client,
+      rss: new RssSampler(new Map()),
+      dispatcher,
+      clientId: first.clientId,
+      redirectUri,
+      tokens: first.tokens,
+    },
+    6_000,
+  );
+  for (const row of rows) process.stdout.write(`${row.scenario}: ${row.metric} = ${row.value}\n`);
+  await dispatcher.close();
+  // SIGTERM, so Node writes the profile on the way out.
+  for (const name of targets) await stack.services[name]?.stop();
+} finally {
+  await stack.stop();
+  await emulator.stop();
+  await database.drop();
+}
+
+for (const name of targets) {
+  mkdirSync(`${directory}${name}`, { recursive: true });
+  const file = readdirSync(`${directory}${name}`).find((entry) => entry.endsWith('.cpuprofile'));
+  if (!file) continue;
+  const profile = JSON.parse(readFileSync(`${directory}${name}/${file}`, 'utf8')) as {
+    nodes: ProfileNode[];
+    samples: number[];
+    timeDeltas: number[];
+  };
+  const self = new Map<number, number>();
+  for (const [index, id] of profile.samples.entries()) {
+    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0));
+  }
+  const byFunction = new Map<string, number>();
+  const byPackage = new Map<string, number>();
+  let total = 0;
+  for (const node of profile.nodes) {
+    const time = self.get(node.id) ?? 0;
+    total += time;
+    const { functionName, url, lineNumber } = node.callFrame;
+    const where = url
+      .replace(/.*node_modules\//, '')
+      .replace(/^file:\/\/\/.*?\/(services|packages)\//, '$1/');
+    const fn = `${functionName || '(anonymous)'} ${where}:${lineNumber}`;
+    byFunction.set(fn, (byFunction.get(fn) ?? 0) + time);
+    const pkg =
+      /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1] ??
+      (url.startsWith('node:')
+        ? 'node internals'
+        : url
+          ? where.split('/').slice(0, 2).join('/')
+          : functionName);
+    byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + time);
+  }
+  const top = (map: Map<string, number>) =>
+    [...map]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 12)
+      .map(([key, time]) => `  ${((100 * time) / total).toFixed(1).padStart(5)} %  ${key}`)
+      .join('\n');
+  process.stdout.write(
+    `\n${name}: ${(total / 1e6).toFixed(1)} s sampled\nby package:\n${top(byPackage)}\nby function:\n${top(byFunction)}\n`,
+  );
+}

@@ -1,0 +1,122 @@
+import { type AuthorizationErrorCode, refuseOnPage, refuseToClient } from '../errors.ts';
+import { emitEvent } from '../events.ts';
+import type { Deadline, Origin } from '../request.ts';
+import { digest, isOpaqueId, secretsEqual } from '../secrets.ts';
+import { GitHubOAuthError, type GitHubProfile, type UpstreamTokenSet } from '../upstream/github-oauth.ts';
+import { answer } from './answer.ts';
+import type { AuthorizationDeps } from './deps.ts';
+import { continueSignedIn, returnToClient } from './signed-in.ts';
+import type { AuthorizationStep } from './step.ts';
+
+export interface CompleteUpstreamLoginInput {
+  /** The query GitHub sent the browser back with: `code` and `state`, or `error`. */
+  params: Readonly<Record<string, string>>;
+  sessionId: string;
+  origin: Origin;
+}
+
+const START_AGAIN = 'Start again from the application.';
+
+/**
+ * GET /oauth/callback/github: take the single-use state, exchange GitHub's code (with our PKCE
+ * verifier), upsert the person, store their GitHub token encrypted, open a new login session, and
+ * continue to consent (or straight to the client when consent is remembered).
+ */
+export function completeUpstreamLogin(
+  deps: AuthorizationDeps,
+  input: CompleteUpstreamLoginInput,
+  call: Deadline,
+): Promise<AuthorizationStep> {
+  return answer(deps, 'identity.login.failed', input.origin, async (audit) => {
+    const state = input.params.state ?? '';
+    const upstream = isOpaqueId(state) ? await deps.upstreamStates.take(state) : null;
+    if (!upstream) {
+      throw refuseOnPage(
+        'invalid_request',
+        `This sign-in link is invalid, expired or already used. ${START_AGAIN}`,
+        'upstream_state_unknown',
+      );
+    }
+    if (!secretsEqual(upstream.browser, digest(input.sessionId))) {
+      throw refuseOnPage(
+        'access_denied',
+        `This sign-in was started in another browser. ${START_AGAIN}`,
+        'browser_mismatch',
+      );
+    }
+    const pending = await deps.pending.find(upstream.pendingId);
+    if (!pending)
+      throw refuseOnPage(
+        'invalid_request',
+        `This sign-in took too long. ${START_AGAIN}`,
+        'pending_request_expired',
+      );
+    audit.clientId = pending.client.id;
+    const returnTo = returnToClient(pending);
+    // Past this point the client is answered, and its pending request is over.
+    const fail = async (error: AuthorizationErrorCode, description: string, reason: string) => {
+      await deps.pending.delete(upstream.pendingId);
+      return refuseToClient(returnTo, error, description, reason);
+    };
+
+    const githubError = input.params.error;
+    if (githubError) {
+      const reason = `github_${githubError.replace(/[^a-z_]/g, '').slice(0, 40)}`;
+      throw githubError === 'access_denied'
+        ? await fail('access_denied', 'The person declined to sign in with GitHub.', 'access_denied')
+        : await fail('server_error', 'Sign-in with GitHub failed.', reason);
+    }
+    const code = input.params.code;
+    if (!code || code.length > 512) {
+      throw await fail(
+        'server_error',
+        'GitHub did not return an authorization code.',
+        'upstream_code_missing',
+      );
+    }
+
+    let tokens: UpstreamTokenSet;
+    let profile: GitHubProfile;
+    try {
+      tokens = await deps.github.exchangeCode(code, upstream.codeVerifier, call.signal);
+      profile = await deps.github.fetchProfile(tokens.accessToken, call.signal);
+    } catch (error) {
+      if (!(error instanceof GitHubOAuthError)) throw error;
+      throw await fail(
+        error.kind === 'unavailable' ? 'temporarily_unavailable' : 'server_error',
+        'Sign-in with GitHub failed; try again.',
+        error.reason,
+      );
+    }
+
+    const user = await deps.users.upsertByGitHubId({
+      githubId: profile.id,
+      githubLogin: profile.login,
+      avatarUrl: profile.avatarUrl,
+    });
+    await deps.vault.store(user.id, tokens);
+    // A new session id at sign-in; whatever the browser held before is ended.
+    if (input.sessionId) await deps.sessions.end(input.sessionId);
+    const opened = await deps.sessions.open(user);
+    audit.user = { id: user.id, githubLogin: user.githubLogin };
+    emitEvent(deps.events, 'identity.login.succeeded', {
+      outcome: 'success',
+      origin: input.origin,
+      user: audit.user,
+      clientId: pending.client.id,
+      details: { github_id: user.githubId, github_scopes: tokens.scopes.join(' ') },
+    });
+
+    const next = await answer(deps, 'identity.authorization.rejected', input.origin, async (consentAudit) => {
+      Object.assign(consentAudit, audit);
+      return continueSignedIn(
+        deps,
+        { pending, pendingId: upstream.pendingId },
+        opened.session,
+        input.origin,
+        call,
+      );
+    });
+    return { ...next, setSession: { id: opened.id, maxAgeSeconds: opened.maxAgeSeconds } };
+  });
+}

@@ -1,0 +1,57 @@
+import { upstreamScopes } from '@gatehouse/proto';
+import { digest, isOpaqueId, newOpaqueId } from '../secrets.ts';
+import type { AuthorizationDeps } from './deps.ts';
+import type { PendingRequest } from './pending-request.ts';
+import type { AuthorizationStep } from './step.ts';
+
+/**
+ * Stores the request and sends the browser to sign in with GitHub, with a state of our own (mapped
+ * to the request, single use) and PKCE. The state is bound to the browser's cookie, so a callback
+ * carried to another browser is refused (login CSRF, RFC 9700 §4.7.1); a browser without a cookie
+ * gets one here.
+ */
+export async function signInWithGitHub(
+  deps: AuthorizationDeps,
+  pending: PendingRequest,
+  browserCookie: string,
+): Promise<AuthorizationStep> {
+  const pendingId = newOpaqueId();
+  const state = newOpaqueId();
+  const codeVerifier = newOpaqueId();
+  const fresh = !isOpaqueId(browserCookie);
+  const browser = fresh ? newOpaqueId() : browserCookie;
+  await deps.pending.create(pendingId, pending, deps.pendingTtlMs);
+  await deps.upstreamStates.create(
+    state,
+    { pendingId, codeVerifier, browser: digest(browser) },
+    deps.pendingTtlMs,
+  );
+  const redirectTo = deps.github.authorizeUrl({
+    state,
+    codeVerifier,
+    scopes: upstreamScopes(pending.scopes),
+    selectAccount: pending.prompt.includes('login') || pending.prompt.includes('select_account'),
+  });
+  return fresh
+    ? { redirectTo, setSession: { id: browser, maxAgeSeconds: Math.floor(deps.pendingTtlMs / 1000) } }
+    : { redirectTo };
+}
+
+/** Whether the person's stored GitHub token carries the GitHub scopes these scopes need. */
+export async function githubTokenCovers(
+  deps: Pick<AuthorizationDeps, 'vault'>,
+  userId: string,
+  scopes: PendingRequest['scopes'],
+): Promise<boolean> {
+  return tokenCovers(await deps.vault.scopes(userId), scopes);
+}
+
+export function tokenCovers(
+  held: { scopes: readonly string[]; expiring: boolean } | null,
+  scopes: PendingRequest['scopes'],
+): boolean {
+  if (!held) return false;
+  // GitHub App user tokens (the expiring ones) carry no OAuth scopes: the app's permissions apply.
+  if (held.scopes.length === 0 && held.expiring) return true;
+  return upstreamScopes(scopes).every((scope) => held.scopes.includes(scope));
+}

@@ -1,0 +1,100 @@
+import { fromBinary } from '@bufbuild/protobuf';
+import { Bus, eventStreamName } from '@gatehouse/bus';
+import type { RunningGitHubEmulator } from '@gatehouse/github-emulator';
+import { createLogger } from '@gatehouse/logging';
+import { type Event, EventSchema } from '@gatehouse/proto';
+import { type CapturedLogs, captureLogs, type Isolation, type TestInfrastructure } from '@gatehouse/testing';
+import { type Config, loadConfig } from '../src/config.ts';
+import { type IdentityService, openIdentityService, shutdownSteps } from '../src/start.ts';
+
+/** The service's environment for one test file: its own database, subject prefix and key prefix. */
+export function identityEnv(
+  infrastructure: TestInfrastructure,
+  isolation: Isolation,
+  emulator: RunningGitHubEmulator,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    NATS_URL: infrastructure.natsUrl,
+    NATS_SUBJECT_PREFIX: isolation.natsPrefix,
+    REDIS_URL: infrastructure.redisUrl,
+    REDIS_KEY_PREFIX: isolation.redisPrefix,
+    DATABASE_URL: isolation.databaseUrl,
+    GITHUB_WEB_URL: emulator.url,
+    GITHUB_API_URL: emulator.apiUrl,
+    ...extra,
+  };
+}
+
+export interface RunningIdentity {
+  service: IdentityService;
+  config: Config;
+  logs: CapturedLogs;
+  /** A second connection, as the gateway or the worker would call from. */
+  caller: Bus;
+  events: EventRecorder;
+  close(): Promise<void>;
+}
+
+/** The identity service composed in-process (its real start composition), with its logs captured. */
+export async function runIdentity(env: Record<string, string>): Promise<RunningIdentity> {
+  const config = loadConfig(env);
+  const logs = captureLogs();
+  const logger = createLogger({ service: 'identity', level: 'debug', destination: logs.stream });
+  const service = await openIdentityService(config, logger);
+  const caller = await Bus.connect({
+    url: config.NATS_URL,
+    prefix: config.NATS_SUBJECT_PREFIX,
+    service: 'test-caller',
+    logger: createLogger({ service: 'test-caller', level: 'silent' }),
+  });
+  const events = await recordEvents(caller);
+  return {
+    service,
+    config,
+    logs,
+    caller,
+    events,
+    async close() {
+      for (const step of shutdownSteps(service)) await step.run();
+      // Each stream reserves its max_bytes on the shared NATS server: leave none behind.
+      const jsm = await caller.jetstreamManager();
+      await jsm.streams.delete(eventStreamName(caller.prefix)).catch(() => false);
+      await caller.drain();
+    },
+  };
+}
+
+export interface EventRecorder {
+  all(): Event[];
+  /** Waits until an event of this type arrives (or fails after a second). */
+  next(type: string, after?: number): Promise<Event>;
+  /** Raw bytes of every event, for secret scans. */
+  raw(): string;
+}
+
+/** Hears every identity event on the bus (the same messages JetStream stores). */
+export async function recordEvents(bus: Bus): Promise<EventRecorder> {
+  const events: Event[] = [];
+  const raw: string[] = [];
+  bus.nc.subscribe(`${bus.prefix}.evt.identity.>`, {
+    callback: (_error, message) => {
+      raw.push(Buffer.from(message.data).toString('latin1'));
+      events.push(fromBinary(EventSchema, message.data));
+    },
+  });
+  await bus.nc.flush();
+  return {
+    all: () => [...events],
+    raw: () => raw.join('\n'),
+    async next(type, after = 0) {
+      const until = Date.now() + 1_000;
+      while (Date.now() < until) {
+        const found = events.slice(after).find((event) => event.type === type);
+        if (found) return found;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      throw new Error(`no ${type} event; saw ${events.map((event) => event.type).join(', ')}`);
+    },
+  };
+}

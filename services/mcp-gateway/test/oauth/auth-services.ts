@@ -1,0 +1,86 @@
+import { createServer } from 'node:net';
+import { type RunningGitHubEmulator, startGitHubEmulator } from '@gatehouse/github-emulator';
+import {
+  type Isolation,
+  type RunningService,
+  startService,
+  type TestInfrastructure,
+} from '@gatehouse/testing';
+
+/** A free loopback port, for a gateway whose PUBLIC_URL must be known before it starts. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export interface AuthServices {
+  emulator: RunningGitHubEmulator;
+  token: RunningService;
+  identity: RunningService;
+  /** The environment shared by every service of this stack (bus, Redis, Postgres, PUBLIC_URL). */
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real token and identity services as processes, and the GitHub emulator in-process (it
+ * signs `octocat` in without a page), all sharing this test file's isolation.
+ */
+export async function startAuthServices(
+  infrastructure: TestInfrastructure,
+  isolation: Isolation,
+  options: { publicUrl: string; tokenEnv?: Record<string, string>; identityEnv?: Record<string, string> },
+): Promise<AuthServices> {
+  const emulator = await startGitHubEmulator({
+    autoApprove: 'octocat',
+    apps: [
+      {
+        clientId: 'gatehouse-dev',
+        clientSecret: 'gatehouse-dev-secret',
+        callbackUrl: `${options.publicUrl}/oauth/callback/github`,
+      },
+    ],
+  });
+  const env = {
+    NATS_URL: infrastructure.natsUrl,
+    NATS_SUBJECT_PREFIX: isolation.natsPrefix,
+    REDIS_URL: infrastructure.redisUrl,
+    DATABASE_URL: isolation.databaseUrl,
+    PUBLIC_URL: options.publicUrl,
+  };
+  const started = await Promise.allSettled([
+    startService('token', {
+      ...env,
+      REDIS_KEY_PREFIX: `${isolation.redisPrefix}token:`,
+      ...options.tokenEnv,
+    }),
+    startService('identity', {
+      ...env,
+      REDIS_KEY_PREFIX: `${isolation.redisPrefix}identity:`,
+      GITHUB_WEB_URL: emulator.url,
+      GITHUB_API_URL: emulator.apiUrl,
+      ...options.identityEnv,
+    }),
+  ]);
+  const running = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const failed = started.find((result) => result.status === 'rejected');
+  if (failed) {
+    await Promise.all(running.map((service) => service.kill()));
+    await emulator.close();
+    throw (failed as PromiseRejectedResult).reason;
+  }
+  const [token, identity] = running as [RunningService, RunningService];
+  return {
+    emulator,
+    token,
+    identity,
+    env,
+    async stop() {
+      await Promise.all([token.stop(), identity.stop()]);
+      await emulator.close();
+    },
+  };
+}
