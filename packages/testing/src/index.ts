@@ -1,3 +1,4 @@
+export { chromiumPath, launchChromium } from './browser.ts';
 export { createDatabase, databaseUrl, dropDatabase, truncateSchemas } from './databases.ts';
 export { describe, expect, type Fixtures, type Isolation, test, uniqueName, vi } from './fixtures.ts';
 export type { TestInfrastructure } from './infrastructure.ts';

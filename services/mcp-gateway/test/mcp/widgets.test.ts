@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, test } from '@gatehouse/testing';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { describe, expect, launchChromium, test } from '@gatehouse/testing';
+import type { Browser, Page } from 'playwright-core';
 import { builtWidgets } from './harness.ts';
 import {
   connectOutput,
@@ -89,17 +89,7 @@ describe('widgets in headless Chromium', () => {
   test.beforeAll(async () => {
     dir = await builtWidgets();
     await mkdir(SHOTS, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
   test.afterAll(async () => {
     await browser?.close();

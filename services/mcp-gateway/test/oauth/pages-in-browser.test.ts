@@ -1,15 +1,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { describe, expect, test } from '@gatehouse/testing';
+import { describe, expect, launchChromium, test } from '@gatehouse/testing';
 import express from 'express';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { setPageHeaders } from '../../src/http/security-headers.ts';
 import { createPages, STYLESHEET_PATH } from '../../src/pages/render.ts';
 import type { AccountView, ConsentView } from '../../src/pages/views.ts';
 
 const SCREENSHOTS = new URL('../../../../docs/images/', import.meta.url).pathname;
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 // An inline SVG avatar, served by the test server itself so the page's CSP allows it.
 const AVATAR_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 40"><rect width="40" height="40" fill="#6e40c9"/><circle cx="20" cy="16" r="7" fill="#fff"/><rect x="9" y="26" width="22" height="10" rx="5" fill="#fff"/></svg>`;
@@ -99,17 +98,7 @@ describe('the pages in a real browser', () => {
   let client: { url: string; server: Server };
 
   test.beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     client = await pageServer(() => '');
     site = await pageServer(() => `${client.url}/callback?code=abc&state=xyz`);
   });
