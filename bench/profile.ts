@@ -1,16 +1,17 @@
-// `node bench/profile.ts [service ...]`: runs the refresh scenario for 6 s with `--cpu-prof` on the
-// named services (default: token and mcp-gateway), stops them gracefully so the profiles are written,
-// and prints self time by package and by function. The .cpuprofile files stay in bench/out/profiles
+// `node bench/profile.ts [service ...]`: runs the refresh scenario (BENCH_PROFILE=tool-call: the
+// tool-call scenario) with `--cpu-prof` on the named services (default: token and mcp-gateway), stops
+// them gracefully so the profiles are written, and prints self time by package and by function. The .cpuprofile files stay in bench/out/profiles
 // (open them in Chrome DevTools for the call tree).
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { Agent } from 'undici';
 import { scratchDatabase } from './harness/database.ts';
-import { startEmulatorProcess } from './harness/emulator-process.ts';
+import { liftRateLimits, startEmulatorProcess } from './harness/emulator-process.ts';
 import { OAuthClient } from './harness/oauth-client.ts';
 import { freePort } from './harness/ports.ts';
 import { RssSampler } from './harness/rss.ts';
 import { SERVICE_NAMES, type ServiceName, startStack } from './harness/stack.ts';
 import { refreshScenario } from './scenarios/refresh.ts';
+import { toolCallScenario } from './scenarios/tool-call.ts';
 
 interface ProfileNode {
   id: number;
@@ -27,6 +28,7 @@ const database = await scratchDatabase(
 );
 const port = await freePort();
 const emulator = await startEmulatorProcess(`http://127.0.0.1:${port}/oauth/callback/github`);
+await liftRateLimits(emulator);
 const stack = await startStack({
   natsUrl: process.env.BENCH_NATS_URL ?? 'nats://127.0.0.1:4222',
   redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
@@ -50,19 +52,20 @@ try {
   const redirectUri = 'https://client.example.com/callback';
   const first = await client.connect({ redirectUri });
   const dispatcher = new Agent({ connections: 64 });
-  const rows = await refreshScenario(
-    {
-      stack,
-      emulator,
-      client,
-      rss: new RssSampler(new Map()),
-      dispatcher,
-      clientId: first.clientId,
-      redirectUri,
-      tokens: first.tokens,
-    },
-    6_000,
-  );
+  const context = {
+    stack,
+    emulator,
+    client,
+    rss: new RssSampler(new Map()),
+    dispatcher,
+    clientId: first.clientId,
+    redirectUri,
+    tokens: first.tokens,
+  };
+  const rows =
+    process.env.BENCH_PROFILE === 'tool-call'
+      ? await toolCallScenario(context, 3)
+      : await refreshScenario(context, 6_000);
   for (const row of rows) process.stdout.write(`${row.scenario}: ${row.metric} = ${row.value}\n`);
   await dispatcher.close();
   // SIGTERM, so Node writes the profile on the way out.

@@ -51,3 +51,12 @@ export async function startEmulatorProcess(callbackUrl: string): Promise<Emulato
     },
   };
 }
+
+/** GitHub's 5,000/h would throttle the tool-call phases long before the gateway does. */
+export async function liftRateLimits(emulator: EmulatorProcess): Promise<void> {
+  await emulator.control('config', {
+    rateLimit: { limit: 100_000_000, windowSeconds: 3600 },
+    searchRateLimit: { limit: 100_000_000, windowSeconds: 60 },
+    secondaryRateLimit: null,
+  });
+}

@@ -1,3 +1,3 @@
 export { extractContext, type HeaderCarrier, injectContext } from './propagation.ts';
-export { startTelemetry, type Telemetry } from './sdk.ts';
+export { instrumentationEnabled, startTelemetry, type Telemetry } from './sdk.ts';
 export { currentTraceId, SpanKind, tracer, withSpan } from './spans.ts';

@@ -14,6 +14,22 @@ export interface Telemetry {
 let started: Telemetry | undefined;
 
 /**
+ * Whether the HTTP/Express/pg/ioredis instrumentations (and the ESM loader hook they need) run.
+ * The hook wraps every module the service imports: measured at ~75 MB of RSS, ~1 s of CPU at start
+ * and a span per library call (bench/RESULTS.md), all of it wasted when no exporter is configured.
+ * So OTEL_INSTRUMENTATION defaults to `auto`: on exactly when OTEL_EXPORTER_OTLP_ENDPOINT is set;
+ * `true` or `false` decide outright. Trace context crosses NATS through the bus's own spans either way.
+ */
+export function instrumentationEnabled(env: NodeJS.ProcessEnv): boolean {
+  const setting = (env.OTEL_INSTRUMENTATION ?? 'auto').trim().toLowerCase();
+  if (setting === 'true') return true;
+  if (setting === 'false') return false;
+  if (setting !== 'auto')
+    throw new Error(`OTEL_INSTRUMENTATION must be auto, true or false, not "${setting}"`);
+  return Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT);
+}
+
+/**
  * Starts OpenTelemetry once per process. Call it first in a service's main.ts and load the
  * rest of the service with a dynamic import afterwards: ESM modules are only instrumented when
  * the loader hook is registered before they are imported.
@@ -24,10 +40,7 @@ let started: Telemetry | undefined;
 export function startTelemetry(options: { service: string; env?: NodeJS.ProcessEnv }): Telemetry {
   if (started) return started;
   const env = options.env ?? process.env;
-  // The ESM loader hook wraps every module the service imports: measured at ~75 MB of RSS and
-  // ~1 s of CPU at start per service (bench/RESULTS.md). OTEL_INSTRUMENTATION=false turns it and the
-  // library instrumentations off; trace context still flows across NATS through the bus's spans.
-  const instrument = (env.OTEL_INSTRUMENTATION ?? 'true').toLowerCase() !== 'false';
+  const instrument = instrumentationEnabled(env);
   if (instrument) register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
   const spanProcessors: SpanProcessor[] = env.OTEL_EXPORTER_OTLP_ENDPOINT
     ? [new BatchSpanProcessor({ exporter: new OTLPTraceExporter() })]
