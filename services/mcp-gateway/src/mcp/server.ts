@@ -1,6 +1,7 @@
 import type { Bus, EventPublisher } from '@gatehouse/bus';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ListToolsRequestSchema, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import type { AccessToken } from '../auth/access-token.ts';
 import type { ChallengeContext } from '../auth/challenge.ts';
 import type { RequestOrigin } from '../auth/rejection-events.ts';
@@ -28,6 +29,12 @@ export interface McpServerShared {
   version: string;
 }
 
+/**
+ * The SDK's JSON Schema validator, shared: a server left to itself builds a new Ajv (with its
+ * formats) for every request, the largest part of setting up a per-request server.
+ */
+const jsonSchemaValidator = new AjvJsonSchemaValidator();
+
 /** Who this one request acts for. */
 export interface McpRequestContext {
   token: AccessToken;
@@ -42,7 +49,7 @@ export interface McpRequestContext {
 export function createMcpServer(shared: McpServerShared, request: McpRequestContext): McpServer {
   const server = new McpServer(
     { name: 'gatehouse', title: 'Gatehouse for GitHub', version: shared.version },
-    { instructions: INSTRUCTIONS },
+    { instructions: INSTRUCTIONS, jsonSchemaValidator },
   );
   const context = {
     token: request.token,
