@@ -54,6 +54,9 @@ export class Bus {
       // Replies come back on the service's own inbox subjects, so NATS permissions can let each
       // service read only its own replies (a compromised service cannot read the worker's tokens).
       inboxPrefix: `_INBOX.${options.service}`,
+      // nats.js otherwise captures a stack trace (`new Error()`) on every request and publish, for
+      // errors that the bus reports by subject anyway: measurable CPU on every tool call.
+      noAsyncTraces: true,
       ...(options.credsFile ? { authenticator: credsAuthenticator(readFileSync(options.credsFile)) } : {}),
     });
     const bus = new Bus(nc, options);
