@@ -274,7 +274,7 @@ describe('SearchIssues', () => {
     });
     expect(first.totalCount).toBe(8);
     expect(first.items).toHaveLength(5);
-    // The cursor is not bound to the person: another caller id continues the first one's search.
+    // The throttling plugin spaces one person's searches 2 s apart (GitHub's 30 a minute): another caller id.
     const second = await worker.call.searchIssues({
       caller: { ...(await person()).caller },
       query: 'repo:octocat/gatehouse-demo',

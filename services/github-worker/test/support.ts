@@ -153,7 +153,7 @@ export function deadlineIn(ms: number): Deadline {
   return { deadline: Date.now() + ms, signal: AbortSignal.timeout(ms) };
 }
 
-/** A caller no other test uses: one person's writes go one at a time (github/request-policy.ts). */
+/** A caller no other test uses: the throttling plugin paces writes and searches per person (1-2 s apart). */
 export function caller(userId = `user-${randomUUID()}`): {
   userId: string;
   grantId: string;

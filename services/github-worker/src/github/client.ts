@@ -1,12 +1,15 @@
 import type { Logger } from '@gatehouse/logging';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
-import { githubRequestDuration } from './metrics.ts';
-import { DeadlineExceeded, requestPolicy, WriteQueue } from './request-policy.ts';
+import { speedUpBottleneckYields } from './bottleneck-yield.ts';
+import { githubRateLimits, githubRequestDuration } from './metrics.ts';
 
-export { DeadlineExceeded, raceDeadline } from './request-policy.ts';
+speedUpBottleneckYields();
+const WorkerOctokit = Octokit.plugin(throttling, retry);
 
 /** An Octokit authenticated as one person, bound to one operation's deadline. */
-export type GitHub = Octokit;
+export type GitHub = InstanceType<typeof WorkerOctokit>;
 
 /** Pinned so a new GitHub REST version cannot change response shapes under us. */
 const API_VERSION = '2022-11-28';
@@ -21,7 +24,7 @@ export interface GitHubClientOptions {
 
 export interface GitHubCallOptions {
   token: string;
-  /** GitHub's limits are per person: one person's writes go one at a time (request-policy.ts). */
+  /** GitHub's limits are per person, so the throttling plugin paces each person on their own. */
   userId: string;
   /** Aborts at the operation's deadline. */
   signal: AbortSignal;
@@ -37,17 +40,22 @@ export interface GitHubCall {
   requestId(): string;
 }
 
+/** Thrown when the operation's deadline passes; named AbortError so neither plugin retries it. */
+export class DeadlineExceeded extends Error {
+  constructor() {
+    super('the GitHub call passed its deadline');
+    this.name = 'AbortError';
+  }
+}
+
 /**
  * Builds the Octokit for one operation: the person's token, the deadline's signal on every fetch,
- * and request-policy.ts around every request: rate limits (primary and secondary) retried after
- * GitHub's Retry-After or reset, 5xx and network failures of idempotent calls retried after a short
- * backoff, each only if it fits before the deadline, and one person's writes one at a time.
- * Everything else is the caller's to map (github/errors.ts).
+ * and retries that respect the deadline. Rate limits (primary and secondary) are retried after
+ * GitHub's Retry-After by the throttling plugin; 5xx and network failures of idempotent calls by
+ * the retry plugin. Everything else is the caller's to map (github/errors.ts).
  */
 export class GitHubClient {
   readonly #options: GitHubClientOptions;
-  /** One per client, so a person's writes are serialized across their operations. */
-  readonly #writes = new WriteQueue();
 
   constructor(options: GitHubClientOptions) {
     this.#options = options;
@@ -55,11 +63,40 @@ export class GitHubClient {
 
   call(options: GitHubCallOptions): GitHubCall {
     const { baseUrl, maxRetries, logger } = this.#options;
-    const octokit = new Octokit({
+    // A rate limit is retried only while retries are left and the wait fits before the deadline.
+    const retryWithinDeadline =
+      (kind: 'primary' | 'secondary') =>
+      (
+        retryAfterSeconds: number,
+        request: { method: string; url: string },
+        _octokit: unknown,
+        retryCount: number,
+      ) => {
+        const again = retryCount < maxRetries && Date.now() + retryAfterSeconds * 1000 < options.deadline;
+        githubRateLimits.inc({ kind, retried: String(again) });
+        logger.info(
+          { route: `${request.method} ${request.url}`, kind, retryAfterSeconds, retryCount, retrying: again },
+          'GitHub rate limit',
+        );
+        return again;
+      };
+    const octokit = new WorkerOctokit({
       auth: options.token,
       baseUrl,
       userAgent: 'gatehouse-github-worker',
-      request: { fetch: fetchUntil(options.signal) },
+      request: {
+        fetch: fetchUntil(options.signal),
+        // Read by the retry plugin per request: a write is never repeated after a 5xx.
+        ...(options.idempotent ? {} : { retries: 0 }),
+      },
+      throttle: {
+        id: options.userId,
+        onRateLimit: retryWithinDeadline('primary'),
+        onSecondaryRateLimit: retryWithinDeadline('secondary'),
+      },
+      // The retry plugin's defaults, plus 429: rate limits are the throttling plugin's to retry
+      // (after Retry-After), or the two would each retry them.
+      retry: { retries: maxRetries, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
       // Octokit's debug output includes request headers (the token): never wired to the log.
       log: {
         debug: () => {},
@@ -69,26 +106,13 @@ export class GitHubClient {
       },
     });
     let requestId = '';
-    // Hooks registered later wrap those registered earlier: these two run on every attempt.
     octokit.hook.before('request', (request) => {
       request.headers['x-github-api-version'] = API_VERSION;
     });
     octokit.hook.after('request', (response) => {
       requestId = response.headers['x-github-request-id'] ?? requestId;
     });
-    octokit.hook.wrap(
-      'request',
-      requestPolicy({
-        maxRetries,
-        logger,
-        signal: options.signal,
-        deadline: options.deadline,
-        idempotent: options.idempotent,
-        userId: options.userId,
-        writes: this.#writes,
-      }),
-    );
-    // Registered last, so outermost: one observation per call, retries and waits included.
+    // Registered last, so outermost: one observation per call, retries included.
     octokit.hook.wrap('request', async (request, endpoint) => {
       const stop = githubRequestDuration.startTimer({ route: `${endpoint.method} ${endpoint.url}` });
       try {
@@ -116,4 +140,17 @@ function fetchUntil(signal: AbortSignal): typeof fetch {
       throw error;
     }
   };
+}
+
+/**
+ * Settles with `work`, or rejects with DeadlineExceeded when the signal aborts first: a retry
+ * plugin sleeping on its backoff must not hold the caller past the deadline.
+ */
+export function raceDeadline<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new DeadlineExceeded());
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(new DeadlineExceeded());
+    signal.addEventListener('abort', abort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
 }
