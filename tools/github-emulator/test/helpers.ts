@@ -4,11 +4,7 @@ import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import { expect } from 'vitest';
 
-/**
- * Octokit with the community's throttling and retry plugins: the emulator's rate-limit signals
- * must be the ones real GitHub clients recognise (the worker reads the same headers in its own
- * request policy).
- */
+/** Octokit with the plugins production uses. */
 export const ProductionOctokit = Octokit.plugin(throttling, retry);
 
 export interface ClientEvents {

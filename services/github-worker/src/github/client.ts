@@ -2,10 +2,10 @@ import type { Logger } from '@gatehouse/logging';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
-import { speedUpBottleneckYields } from './bottleneck-yield.ts';
+import { speedUpBottleneck } from './bottleneck-handoffs.ts';
 import { githubRateLimits, githubRequestDuration } from './metrics.ts';
 
-speedUpBottleneckYields();
+speedUpBottleneck();
 const WorkerOctokit = Octokit.plugin(throttling, retry);
 
 /** An Octokit authenticated as one person, bound to one operation's deadline. */
