@@ -54,7 +54,7 @@ user() {
 # names are random: it may create consumers filtered to revocations only, and may neither pull
 # from nor delete audit's durable consumer.
 user mcp-gateway \
-  --allow-pub 'rpc.token.>,rpc.identity.authorization.>,rpc.identity.consent.>,rpc.identity.session.>' \
+  --allow-pub 'rpc.token.>,rpc.identity.authorization.>,rpc.identity.account.>,rpc.identity.consent.>,rpc.identity.session.>' \
   --allow-pub 'rpc.github.>,rpc.audit.>' \
   --allow-pub 'evt.gateway.>' \
   --allow-pub "$JS_STREAM" \

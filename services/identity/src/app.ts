@@ -1,3 +1,4 @@
+import { startAccountSignIn } from './authorization/account-sign-in.ts';
 import { completeUpstreamLogin } from './authorization/complete.ts';
 import { decideConsent } from './authorization/decide.ts';
 import type { AuthorizationDeps } from './authorization/deps.ts';
@@ -13,6 +14,7 @@ export function createIdentity(deps: AuthorizationDeps) {
   return {
     startAuthorization: startAuthorization.bind(null, deps),
     completeUpstreamLogin: completeUpstreamLogin.bind(null, deps),
+    startAccountSignIn: startAccountSignIn.bind(null, deps),
     decideConsent: decideConsent.bind(null, deps),
     getSession: getSession.bind(null, deps.sessions),
     endSession: endSession.bind(null, deps),

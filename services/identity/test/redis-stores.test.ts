@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@gatehouse/testing';
 import { Redis } from 'ioredis';
 import type { PendingRequest } from '../src/authorization/pending-request.ts';
-import { newOpaqueId } from '../src/secrets.ts';
+import { digest, newOpaqueId } from '../src/secrets.ts';
 import { RedisPendingRequests, RedisUpstreamStates } from '../src/store/redis.ts';
 
 const pending: PendingRequest = {
@@ -77,5 +77,31 @@ describe('pending requests and GitHub states in Redis', () => {
     expect(keys).toContain('identity:upstream-state:');
     expect(keys).not.toContain(id);
     expect(keys).not.toContain(state);
+  });
+
+  test('a GitHub state reads back as what it continues; one stored before purposes existed is an authorization', async () => {
+    const states = new RedisUpstreamStates(redis);
+    const [account, authorization, legacy, foreign] = [
+      newOpaqueId(),
+      newOpaqueId(),
+      newOpaqueId(),
+      newOpaqueId(),
+    ];
+    await states.create(account, { purpose: 'account', codeVerifier: 'v', browser: 'b' }, 60_000);
+    await states.create(
+      authorization,
+      { purpose: 'authorization', pendingId: 'p', codeVerifier: 'v', browser: 'b' },
+      60_000,
+    );
+    // Written as the service wrote states before account sign-in, and a value of no known shape.
+    const key = (state: string) => `identity:upstream-state:${digest(state)}`;
+    await redis.set(key(legacy), JSON.stringify({ pendingId: 'p', codeVerifier: 'v', browser: 'b' }));
+    await redis.set(key(foreign), JSON.stringify({ purpose: 'account', browser: 'b' }));
+
+    expect(await states.take(account)).toEqual({ purpose: 'account', codeVerifier: 'v', browser: 'b' });
+    expect(await states.take(authorization)).toMatchObject({ purpose: 'authorization', pendingId: 'p' });
+    expect(await states.take(legacy)).toEqual({ pendingId: 'p', codeVerifier: 'v', browser: 'b' });
+    expect(await states.take(foreign)).toBeNull();
+    expect(await states.take(foreign)).toBeNull();
   });
 });

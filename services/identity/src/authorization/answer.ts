@@ -10,6 +10,8 @@ export interface AuditContext {
   origin: Origin;
   clientId?: string;
   user?: { id: string; githubLogin: string };
+  /** Set for a sign-in from the connected-apps page, which has no client. */
+  purpose?: 'account';
 }
 
 /**
@@ -35,6 +37,7 @@ export async function answer(
       user: audit.user,
       reason: error.reason ?? error.error,
       details: {
+        purpose: audit.purpose,
         error: error.error,
         description: error.description,
         redirected: error.returnTo !== undefined,

@@ -2,11 +2,13 @@ import { type AuthorizationErrorCode, refuseOnPage, refuseToClient } from '../er
 import { emitEvent } from '../events.ts';
 import type { Deadline, Origin } from '../request.ts';
 import { digest, isOpaqueId, secretsEqual } from '../secrets.ts';
-import { GitHubOAuthError, type GitHubProfile, type UpstreamTokenSet } from '../upstream/github-oauth.ts';
+import { GitHubOAuthError } from '../upstream/github-oauth.ts';
+import { completeAccountSignIn, SIGN_IN_AGAIN } from './account-sign-in.ts';
 import { answer } from './answer.ts';
 import type { AuthorizationDeps } from './deps.ts';
 import { continueSignedIn, returnToClient } from './signed-in.ts';
 import type { AuthorizationStep } from './step.ts';
+import { signedInPerson } from './upstream-login.ts';
 
 export interface CompleteUpstreamLoginInput {
   /** The query GitHub sent the browser back with: `code` and `state`, or `error`. */
@@ -20,7 +22,8 @@ const START_AGAIN = 'Start again from the application.';
 /**
  * GET /oauth/callback/github: take the single-use state, exchange GitHub's code (with our PKCE
  * verifier), upsert the person, store their GitHub token encrypted, open a new login session, and
- * continue to consent (or straight to the client when consent is remembered).
+ * continue to consent (or straight to the client when consent is remembered). A sign-in started on
+ * /account continues in account-sign-in.ts instead.
  */
 export function completeUpstreamLogin(
   deps: AuthorizationDeps,
@@ -37,13 +40,16 @@ export function completeUpstreamLogin(
         'upstream_state_unknown',
       );
     }
+    if (upstream.purpose === 'account') audit.purpose = 'account';
     if (!secretsEqual(upstream.browser, digest(input.sessionId))) {
       throw refuseOnPage(
         'access_denied',
-        `This sign-in was started in another browser. ${START_AGAIN}`,
+        `This sign-in was started in another browser. ${audit.purpose ? SIGN_IN_AGAIN : START_AGAIN}`,
         'browser_mismatch',
       );
     }
+    if (upstream.purpose === 'account') return completeAccountSignIn(deps, upstream, input, call, audit);
+
     const pending = await deps.pending.find(upstream.pendingId);
     if (!pending)
       throw refuseOnPage(
@@ -75,11 +81,9 @@ export function completeUpstreamLogin(
       );
     }
 
-    let tokens: UpstreamTokenSet;
-    let profile: GitHubProfile;
+    let signedIn: Awaited<ReturnType<typeof signedInPerson>>;
     try {
-      tokens = await deps.github.exchangeCode(code, upstream.codeVerifier, call.signal);
-      profile = await deps.github.fetchProfile(tokens.accessToken, call.signal);
+      signedIn = await signedInPerson(deps, code, upstream.codeVerifier, call.signal);
     } catch (error) {
       if (!(error instanceof GitHubOAuthError)) throw error;
       throw await fail(
@@ -89,11 +93,7 @@ export function completeUpstreamLogin(
       );
     }
 
-    const user = await deps.users.upsertByGitHubId({
-      githubId: profile.id,
-      githubLogin: profile.login,
-      avatarUrl: profile.avatarUrl,
-    });
+    const { user, tokens } = signedIn;
     await deps.vault.store(user.id, tokens);
     // A new session id at sign-in; whatever the browser held before is ended.
     if (input.sessionId) await deps.sessions.end(input.sessionId);

@@ -1,14 +1,13 @@
 import { upstreamScopes } from '@gatehouse/proto';
 import { digest, isOpaqueId, newOpaqueId } from '../secrets.ts';
+import type { User } from '../store/ports.ts';
+import type { UpstreamTokenSet } from '../upstream/github-oauth.ts';
 import type { AuthorizationDeps } from './deps.ts';
 import type { PendingRequest } from './pending-request.ts';
 import type { AuthorizationStep } from './step.ts';
 
 /**
- * Stores the request and sends the browser to sign in with GitHub, with a state of our own (mapped
- * to the request, single use) and PKCE. The state is bound to the browser's cookie, so a callback
- * carried to another browser is refused (login CSRF, RFC 9700 §4.7.1); a browser without a cookie
- * gets one here.
+ * Stores the request and sends the browser to sign in with GitHub for it (see `redirectToGitHub`).
  */
 export async function signInWithGitHub(
   deps: AuthorizationDeps,
@@ -16,25 +15,63 @@ export async function signInWithGitHub(
   browserCookie: string,
 ): Promise<AuthorizationStep> {
   const pendingId = newOpaqueId();
+  await deps.pending.create(pendingId, pending, deps.pendingTtlMs);
+  return redirectToGitHub(
+    deps,
+    browserCookie,
+    { purpose: 'authorization', pendingId },
+    {
+      scopes: upstreamScopes(pending.scopes),
+      selectAccount: pending.prompt.includes('login') || pending.prompt.includes('select_account'),
+    },
+  );
+}
+
+/**
+ * Sends the browser to sign in with GitHub, with a state of our own (mapped to what it continues,
+ * single use) and PKCE. The state is bound to the browser's cookie, so a callback carried to
+ * another browser is refused (login CSRF, RFC 9700 §4.7.1); a browser without a cookie gets one
+ * here.
+ */
+export async function redirectToGitHub(
+  deps: Pick<AuthorizationDeps, 'github' | 'upstreamStates' | 'pendingTtlMs'>,
+  browserCookie: string,
+  continues: { purpose: 'authorization'; pendingId: string } | { purpose: 'account' },
+  github: { scopes: readonly string[]; selectAccount: boolean },
+): Promise<AuthorizationStep> {
   const state = newOpaqueId();
   const codeVerifier = newOpaqueId();
   const fresh = !isOpaqueId(browserCookie);
   const browser = fresh ? newOpaqueId() : browserCookie;
-  await deps.pending.create(pendingId, pending, deps.pendingTtlMs);
   await deps.upstreamStates.create(
     state,
-    { pendingId, codeVerifier, browser: digest(browser) },
+    { ...continues, codeVerifier, browser: digest(browser) },
     deps.pendingTtlMs,
   );
-  const redirectTo = deps.github.authorizeUrl({
-    state,
-    codeVerifier,
-    scopes: upstreamScopes(pending.scopes),
-    selectAccount: pending.prompt.includes('login') || pending.prompt.includes('select_account'),
-  });
+  const redirectTo = deps.github.authorizeUrl({ state, codeVerifier, ...github });
   return fresh
     ? { redirectTo, setSession: { id: browser, maxAgeSeconds: Math.floor(deps.pendingTtlMs / 1000) } }
     : { redirectTo };
+}
+
+/**
+ * Exchanges GitHub's code (with our PKCE verifier), reads who signed in, and creates or refreshes
+ * the person. Throws GitHubOAuthError when GitHub refuses or fails; each flow answers that its way.
+ */
+export async function signedInPerson(
+  deps: Pick<AuthorizationDeps, 'github' | 'users'>,
+  code: string,
+  codeVerifier: string,
+  signal: AbortSignal,
+): Promise<{ tokens: UpstreamTokenSet; user: User }> {
+  const tokens = await deps.github.exchangeCode(code, codeVerifier, signal);
+  const profile = await deps.github.fetchProfile(tokens.accessToken, signal);
+  const user = await deps.users.upsertByGitHubId({
+    githubId: profile.id,
+    githubLogin: profile.login,
+    avatarUrl: profile.avatarUrl,
+  });
+  return { tokens, user };
 }
 
 /** Whether the person's stored GitHub token carries the GitHub scopes these scopes need. */

@@ -29,6 +29,9 @@ export function identityHandlers(app: Identity): ServiceHandlers<typeof identity
         ),
       ),
 
+    startAccountSignIn: async (request) =>
+      stepMessage(await app.startAccountSignIn({ sessionId: request.sessionId })),
+
     decideConsent: async (request, call) =>
       stepMessage(
         await app.decideConsent(

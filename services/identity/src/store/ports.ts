@@ -1,4 +1,5 @@
 import type { Scope } from '@gatehouse/proto';
+import { z } from 'zod';
 import type { PendingRequest } from '../authorization/pending-request.ts';
 
 // The storage the domain needs, one port per concern. Postgres implementations live in
@@ -71,14 +72,24 @@ export interface PendingRequestStore {
   delete(id: string): Promise<void>;
 }
 
-/** The `state` we send to GitHub, mapped to the pending request it continues. */
-export interface UpstreamState {
-  pendingId: string;
+const bound = {
   /** PKCE verifier for the GitHub code exchange. */
-  codeVerifier: string;
+  codeVerifier: z.string().min(1),
   /** Digest of the browser's session cookie, so only the browser that started may finish (login CSRF). */
-  browser: string;
-}
+  browser: z.string().min(1),
+};
+
+/**
+ * The `state` we send to GitHub, mapped to what it continues: a pending authorization request, or
+ * a sign-in from the connected-apps page (no client behind it). Read back through this schema, so a
+ * value of another shape is an unknown state.
+ */
+export const upstreamStateSchema = z.union([
+  z.object({ purpose: z.literal('account'), ...bound }),
+  // States stored before account sign-in existed carry no purpose.
+  z.object({ purpose: z.literal('authorization').optional(), pendingId: z.string().min(1), ...bound }),
+]);
+export type UpstreamState = z.infer<typeof upstreamStateSchema>;
 
 export interface UpstreamStateStore {
   create(state: string, value: UpstreamState, ttlMs: number): Promise<void>;

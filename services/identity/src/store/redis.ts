@@ -1,12 +1,13 @@
 import type { Redis } from 'ioredis';
 import type { PendingRequest } from '../authorization/pending-request.ts';
 import { digest } from '../secrets.ts';
-import type {
-  PendingRequestStore,
-  SessionRecord,
-  SessionStore,
-  UpstreamState,
-  UpstreamStateStore,
+import {
+  type PendingRequestStore,
+  type SessionRecord,
+  type SessionStore,
+  type UpstreamState,
+  type UpstreamStateStore,
+  upstreamStateSchema,
 } from './ports.ts';
 
 // Short-lived browser-flow state in Redis (STORAGE.md). Every key is `identity:<kind>:` + the
@@ -93,8 +94,9 @@ export class RedisUpstreamStates implements UpstreamStateStore {
     return this.#values.set(state, value, ttlMs);
   }
 
-  take(state: string) {
-    return this.#values.take(state);
+  async take(state: string) {
+    const parsed = upstreamStateSchema.safeParse(await this.#values.take(state));
+    return parsed.success ? parsed.data : null;
   }
 }
 

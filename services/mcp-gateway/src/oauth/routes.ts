@@ -5,7 +5,7 @@ import { methodNotAllowed } from '../http/method-not-allowed.ts';
 import { readForm, readJson } from '../http/parameters.ts';
 import { clientEndpointHeaders } from '../http/security-headers.ts';
 import { STYLESHEET_PATH } from '../pages/render.ts';
-import { accountPage, revokeGrant, signOut } from './account/pages.ts';
+import { accountPage, accountSignIn, revokeGrant, signOut } from './account/pages.ts';
 import { sameOriginForm } from './browser/form-origin.ts';
 import { errorViewOf } from './browser/views.ts';
 import type { OauthContext } from './context.ts';
@@ -54,11 +54,16 @@ export function oauthRoutes(context: OauthContext): Router {
   router.get('/oauth/callback/github', page, githubCallback(context));
   router.post('/oauth/consent', page, sameOrigin, form, decideConsent(context));
   router.get('/account', page, accountPage(context));
+  router.get('/account/sign-in', page, accountSignIn(context));
   router.post('/account/grants/:id/revoke', page, sameOrigin, form, revokeGrant(context));
   router.post('/account/logout', page, sameOrigin, form, signOut(context));
   router.get('/', page, homePage(context));
   router.get(STYLESHEET_PATH, context.pages.stylesheet);
-  router.all(['/oauth/authorize', '/oauth/callback/github'], page, methodNotAllowed('GET'));
+  router.all(
+    ['/oauth/authorize', '/oauth/callback/github', '/account/sign-in'],
+    page,
+    methodNotAllowed('GET'),
+  );
   router.all('/oauth/consent', page, methodNotAllowed('POST'));
 
   router.use(

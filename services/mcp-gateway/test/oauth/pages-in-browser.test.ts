@@ -74,6 +74,7 @@ async function pageServer(redirectTarget: () => string): Promise<{ url: string; 
   app.get('/avatar.svg', (_req, res) => res.type('image/svg+xml').send(AVATAR_SVG));
   app.get('/consent', (_req, res) => pages.render(res, 'consent', consent));
   app.get('/account', (_req, res) => pages.render(res, 'account', account));
+  app.get('/signed-out', (_req, res) => pages.render(res, 'signed-out', { notice: '' }));
   app.get('/form', (_req, res) => {
     setPageHeaders(res);
     res
@@ -182,6 +183,40 @@ describe('the pages in a real browser', () => {
     );
     expect(overflow).toBe(0);
     await screenshot(dark, 'account-phone-dark.png');
+    await dark.context().close();
+  });
+
+  test('the signed-out page leads with a keyboard-reachable "Sign in with GitHub", light and dark', async () => {
+    const page = await open('/signed-out', { width: 1280 });
+    const link = page.getByRole('link', { name: 'Sign in with GitHub' });
+    expect(await link.getAttribute('href')).toBe('/account/sign-in');
+    await screenshot(page, 'account-signed-out.png');
+    // Skip link, brand, the Connected apps link, then the sign-in button.
+    let focused = '';
+    for (let i = 0; i < 6 && focused !== '/account/sign-in'; i++) {
+      await page.keyboard.press('Tab');
+      focused = await page.evaluate(() => document.activeElement?.getAttribute('href') ?? '');
+    }
+    expect(focused).toBe('/account/sign-in');
+    const style = await page.evaluate(() => {
+      const element = document.activeElement!;
+      const computed = getComputedStyle(element);
+      return {
+        outline: computed.outlineStyle,
+        color: computed.color,
+        height: element.getBoundingClientRect().height,
+      };
+    });
+    expect(style.outline).toBe('solid');
+    expect(style.color).toBe('rgb(255, 255, 255)');
+    expect(style.height).toBeGreaterThanOrEqual(44);
+    await page.context().close();
+    const dark = await open('/signed-out', { width: 375, dark: true });
+    const overflow = await dark.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    expect(overflow).toBe(0);
+    await screenshot(dark, 'account-signed-out-phone-dark.png');
     await dark.context().close();
   });
 

@@ -11,6 +11,7 @@ const LIMITS = {
   RATE_LIMIT_AUTHORIZE_PER_IP: '2/1m',
   RATE_LIMIT_TOKEN_PER_IP: '100/1m',
   RATE_LIMIT_TOKEN_PER_CLIENT: '2/1m',
+  RATE_LIMIT_ACCOUNT_PER_IP: '2/1m',
 };
 
 /** Every `gateway.rate_limit.exceeded` event published on the gateway's bus, decoded. */
@@ -124,6 +125,16 @@ describe('rate limits', () => {
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(limited.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await limited.text()).toContain('Too many requests');
+  });
+
+  test('counts account sign-ins against the account limit, before asking identity', async () => {
+    const signIn = () => fetch(`${direct.url}/account/sign-in`, { redirect: 'manual' });
+    expect((await signIn()).status).toBe(503);
+    expect((await signIn()).status).toBe(503);
+    const limited = await signIn();
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('location')).toBeNull();
     expect(await limited.text()).toContain('Too many requests');
   });
 

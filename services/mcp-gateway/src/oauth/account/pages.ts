@@ -4,6 +4,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { requestOrigin } from '../../http/client-ip.ts';
 import { formParameters } from '../../http/parameters.ts';
 import { addressKey } from '../../http/rate-limit.ts';
+import { renderAuthorizationStep } from '../browser/authorization-step.ts';
 import { clearSessionCookie, readSessionId } from '../browser/session-cookie.ts';
 import { avatarOrigin } from '../browser/views.ts';
 import type { OauthContext } from '../context.ts';
@@ -76,6 +77,23 @@ export function accountPage(context: OauthContext): RequestHandler {
       },
       avatar ? { imageOrigins: [avatar] } : {},
     );
+  };
+}
+
+/**
+ * GET /account/sign-in: "Sign in with GitHub" from the signed-out page. Identity binds the sign-in
+ * to this browser's cookie (setting one if needed) and answers with the redirect to GitHub, or
+ * straight back to /account when the browser is already signed in.
+ */
+export function accountSignIn(context: OauthContext): RequestHandler {
+  return async (req, res) => {
+    await countRequest(context, req);
+    const step = await context.bus.request(
+      identity.IdentityService.method.startAccountSignIn,
+      { sessionId: readSessionId(req, context.settings), origin: requestOrigin(req) },
+      context.busOptions,
+    );
+    renderAuthorizationStep(context, res, step);
   };
 }
 

@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file gatehouse/identity/v1/identity.proto.
  */
 export const file_gatehouse_identity_v1_identity: GenFile = /*@__PURE__*/
-  fileDesc("CiRnYXRlaG91c2UvaWRlbnRpdHkvdjEvaWRlbnRpdHkucHJvdG8SFWdhdGVob3VzZS5pZGVudGl0eS52MSIoCgZPcmlnaW4SCgoCaXAYASABKAkSEgoKdXNlcl9hZ2VudBgCIAEoCSLbAQoZU3RhcnRBdXRob3JpemF0aW9uUmVxdWVzdBJMCgZwYXJhbXMYASADKAsyPC5nYXRlaG91c2UuaWRlbnRpdHkudjEuU3RhcnRBdXRob3JpemF0aW9uUmVxdWVzdC5QYXJhbXNFbnRyeRISCgpzZXNzaW9uX2lkGAIgASgJEi0KBm9yaWdpbhgDIAEoCzIdLmdhdGVob3VzZS5pZGVudGl0eS52MS5PcmlnaW4aLQoLUGFyYW1zRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASLhAQocQ29tcGxldGVVcHN0cmVhbUxvZ2luUmVxdWVzdBJPCgZwYXJhbXMYASADKAsyPy5nYXRlaG91c2UuaWRlbnRpdHkudjEuQ29tcGxldGVVcHN0cmVhbUxvZ2luUmVxdWVzdC5QYXJhbXNFbnRyeRISCgpzZXNzaW9uX2lkGAIgASgJEi0KBm9yaWdpbhgDIAEoCzIdLmdhdGVob3VzZS5pZGVudGl0eS52MS5PcmlnaW4aLQoLUGFyYW1zRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASKSAQoURGVjaWRlQ29uc2VudFJlcXVlc3QSEgoKcGVuZGluZ19pZBgBIAEoCRISCgpzZXNzaW9uX2lkGAIgASgJEhIKCmNzcmZfdG9rZW4YAyABKAkSDwoHYXBwcm92ZRgEIAEoCBItCgZvcmlnaW4YBSABKAsyHS5nYXRlaG91c2UuaWRlbnRpdHkudjEuT3JpZ2luItwBChFBdXRob3JpemF0aW9uU3RlcBIVCgtyZWRpcmVjdF90bxgBIAEoCUgAEjUKB2NvbnNlbnQYAiABKAsyIi5nYXRlaG91c2UuaWRlbnRpdHkudjEuQ29uc2VudFBhZ2VIABI2CgplcnJvcl9wYWdlGAMgASgLMiAuZ2F0ZWhvdXNlLmlkZW50aXR5LnYxLkVycm9yUGFnZUgAEjkKC3NldF9zZXNzaW9uGAQgASgLMiQuZ2F0ZWhvdXNlLmlkZW50aXR5LnYxLlNlc3Npb25Db29raWVCBgoEc3RlcCI0Cg1TZXNzaW9uQ29va2llEgoKAmlkGAEgASgJEhcKD21heF9hZ2Vfc2Vjb25kcxgCIAEoDSJEChBTY29wZURlc2NyaXB0aW9uEgwKBG5hbWUYASABKAkSDQoFdGl0bGUYAiABKAkSEwoLZGVzY3JpcHRpb24YAyABKAkihgIKC0NvbnNlbnRQYWdlEhIKCnBlbmRpbmdfaWQYASABKAkSEgoKY3NyZl90b2tlbhgCIAEoCRITCgtjbGllbnRfbmFtZRgDIAEoCRIRCgljbGllbnRfaWQYBCABKAkSEgoKY2xpZW50X3VyaRgFIAEoCRIVCg1yZWRpcmVjdF9ob3N0GAYgASgJEhQKDGdpdGh1Yl9sb2dpbhgHIAEoCRISCgphdmF0YXJfdXJsGAggASgJEjcKBnNjb3BlcxgJIAMoCzInLmdhdGVob3VzZS5pZGVudGl0eS52MS5TY29wZURlc2NyaXB0aW9uEhkKEXVudmVyaWZpZWRfY2xpZW50GAogASgIIi8KCUVycm9yUGFnZRINCgVlcnJvchgBIAEoCRITCgtkZXNjcmlwdGlvbhgCIAEoCSInChFHZXRTZXNzaW9uUmVxdWVzdBISCgpzZXNzaW9uX2lkGAEgASgJIlgKB1Nlc3Npb24SDwoHdXNlcl9pZBgBIAEoCRIUCgxnaXRodWJfbG9naW4YAiABKAkSEgoKYXZhdGFyX3VybBgDIAEoCRISCgpjc3JmX3Rva2VuGAQgASgJIlYKEUVuZFNlc3Npb25SZXF1ZXN0EhIKCnNlc3Npb25faWQYASABKAkSLQoGb3JpZ2luGAIgASgLMh0uZ2F0ZWhvdXNlLmlkZW50aXR5LnYxLk9yaWdpbiIUChJFbmRTZXNzaW9uUmVzcG9uc2UiKgoXR2V0VXBzdHJlYW1Ub2tlblJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCSIuChtSZWZyZXNoVXBzdHJlYW1Ub2tlblJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCSJ7Cg1VcHN0cmVhbVRva2VuEhQKDGFjY2Vzc190b2tlbhgBIAEoCRIOCgZzY29wZXMYAiADKAkSLgoKZXhwaXJlc19hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFAoMZ2l0aHViX2xvZ2luGAQgASgJMo8ICg9JZGVudGl0eVNlcnZpY2USmQEKElN0YXJ0QXV0aG9yaXphdGlvbhIwLmdhdGVob3VzZS5pZGVudGl0eS52MS5TdGFydEF1dGhvcml6YXRpb25SZXF1ZXN0GiguZ2F0ZWhvdXNlLmlkZW50aXR5LnYxLkF1dGhvcml6YXRpb25TdGVwIieKtRgjcnBjLmlkZW50aXR5LmF1dGhvcml6YXRpb24uc3RhcnQudjESogEKFUNvbXBsZXRlVXBzdHJlYW1Mb2dpbhIzLmdhdGVob3VzZS5pZGVudGl0eS52MS5Db21wbGV0ZVVwc3RyZWFtTG9naW5SZXF1ZXN0GiguZ2F0ZWhvdXNlLmlkZW50aXR5LnYxLkF1dGhvcml6YXRpb25TdGVwIiqKtRgmcnBjLmlkZW50aXR5LmF1dGhvcml6YXRpb24uY2FsbGJhY2sudjESigEKDURlY2lkZUNvbnNlbnQSKy5nYXRlaG91c2UuaWRlbnRpdHkudjEuRGVjaWRlQ29uc2VudFJlcXVlc3QaKC5nYXRlaG91c2UuaWRlbnRpdHkudjEuQXV0aG9yaXphdGlvblN0ZXAiIoq1GB5ycGMuaWRlbnRpdHkuY29uc2VudC5kZWNpZGUudjESdwoKR2V0U2Vzc2lvbhIoLmdhdGVob3VzZS5pZGVudGl0eS52MS5HZXRTZXNzaW9uUmVxdWVzdBoeLmdhdGVob3VzZS5pZGVudGl0eS52MS5TZXNzaW9uIh+KtRgbcnBjLmlkZW50aXR5LnNlc3Npb24uZ2V0LnYxEoIBCgpFbmRTZXNzaW9uEiguZ2F0ZWhvdXNlLmlkZW50aXR5LnYxLkVuZFNlc3Npb25SZXF1ZXN0GikuZ2F0ZWhvdXNlLmlkZW50aXR5LnYxLkVuZFNlc3Npb25SZXNwb25zZSIfirUYG3JwYy5pZGVudGl0eS5zZXNzaW9uLmVuZC52MRKQAQoQR2V0VXBzdHJlYW1Ub2tlbhIuLmdhdGVob3VzZS5pZGVudGl0eS52MS5HZXRVcHN0cmVhbVRva2VuUmVxdWVzdBokLmdhdGVob3VzZS5pZGVudGl0eS52MS5VcHN0cmVhbVRva2VuIiaKtRgicnBjLmlkZW50aXR5LnVwc3RyZWFtX3Rva2VuLmdldC52MRKcAQoUUmVmcmVzaFVwc3RyZWFtVG9rZW4SMi5nYXRlaG91c2UuaWRlbnRpdHkudjEuUmVmcmVzaFVwc3RyZWFtVG9rZW5SZXF1ZXN0GiQuZ2F0ZWhvdXNlLmlkZW50aXR5LnYxLlVwc3RyZWFtVG9rZW4iKoq1GCZycGMuaWRlbnRpdHkudXBzdHJlYW1fdG9rZW4ucmVmcmVzaC52MWIGcHJvdG8z", [file_gatehouse_bus_v1_bus, file_google_protobuf_timestamp]);
+  fileDesc("CiRnYXRlaG91c2UvaWRlbnRpdHkvdjEvaWRlbnRpdHkucHJvdG8SFWdhdGVob3VzZS5pZGVudGl0eS52MSIoCgZPcmlnaW4SCgoCaXAYASABKAkSEgoKdXNlcl9hZ2VudBgCIAEoCSLbAQoZU3RhcnRBdXRob3JpemF0aW9uUmVxdWVzdBJMCgZwYXJhbXMYASADKAsyPC5nYXRlaG91c2UuaWRlbnRpdHkudjEuU3RhcnRBdXRob3JpemF0aW9uUmVxdWVzdC5QYXJhbXNFbnRyeRISCgpzZXNzaW9uX2lkGAIgASgJEi0KBm9yaWdpbhgDIAEoCzIdLmdhdGVob3VzZS5pZGVudGl0eS52MS5PcmlnaW4aLQoLUGFyYW1zRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASLhAQocQ29tcGxldGVVcHN0cmVhbUxvZ2luUmVxdWVzdBJPCgZwYXJhbXMYASADKAsyPy5nYXRlaG91c2UuaWRlbnRpdHkudjEuQ29tcGxldGVVcHN0cmVhbUxvZ2luUmVxdWVzdC5QYXJhbXNFbnRyeRISCgpzZXNzaW9uX2lkGAIgASgJEi0KBm9yaWdpbhgDIAEoCzIdLmdhdGVob3VzZS5pZGVudGl0eS52MS5PcmlnaW4aLQoLUGFyYW1zRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJeChlTdGFydEFjY291bnRTaWduSW5SZXF1ZXN0EhIKCnNlc3Npb25faWQYASABKAkSLQoGb3JpZ2luGAIgASgLMh0uZ2F0ZWhvdXNlLmlkZW50aXR5LnYxLk9yaWdpbiKSAQoURGVjaWRlQ29uc2VudFJlcXVlc3QSEgoKcGVuZGluZ19pZBgBIAEoCRISCgpzZXNzaW9uX2lkGAIgASgJEhIKCmNzcmZfdG9rZW4YAyABKAkSDwoHYXBwcm92ZRgEIAEoCBItCgZvcmlnaW4YBSABKAsyHS5nYXRlaG91c2UuaWRlbnRpdHkudjEuT3JpZ2luItwBChFBdXRob3JpemF0aW9uU3RlcBIVCgtyZWRpcmVjdF90bxgBIAEoCUgAEjUKB2NvbnNlbnQYAiABKAsyIi5nYXRlaG91c2UuaWRlbnRpdHkudjEuQ29uc2VudFBhZ2VIABI2CgplcnJvcl9wYWdlGAMgASgLMiAuZ2F0ZWhvdXNlLmlkZW50aXR5LnYxLkVycm9yUGFnZUgAEjkKC3NldF9zZXNzaW9uGAQgASgLMiQuZ2F0ZWhvdXNlLmlkZW50aXR5LnYxLlNlc3Npb25Db29raWVCBgoEc3RlcCI0Cg1TZXNzaW9uQ29va2llEgoKAmlkGAEgASgJEhcKD21heF9hZ2Vfc2Vjb25kcxgCIAEoDSJEChBTY29wZURlc2NyaXB0aW9uEgwKBG5hbWUYASABKAkSDQoFdGl0bGUYAiABKAkSEwoLZGVzY3JpcHRpb24YAyABKAkihgIKC0NvbnNlbnRQYWdlEhIKCnBlbmRpbmdfaWQYASABKAkSEgoKY3NyZl90b2tlbhgCIAEoCRITCgtjbGllbnRfbmFtZRgDIAEoCRIRCgljbGllbnRfaWQYBCABKAkSEgoKY2xpZW50X3VyaRgFIAEoCRIVCg1yZWRpcmVjdF9ob3N0GAYgASgJEhQKDGdpdGh1Yl9sb2dpbhgHIAEoCRISCgphdmF0YXJfdXJsGAggASgJEjcKBnNjb3BlcxgJIAMoCzInLmdhdGVob3VzZS5pZGVudGl0eS52MS5TY29wZURlc2NyaXB0aW9uEhkKEXVudmVyaWZpZWRfY2xpZW50GAogASgIIi8KCUVycm9yUGFnZRINCgVlcnJvchgBIAEoCRITCgtkZXNjcmlwdGlvbhgCIAEoCSInChFHZXRTZXNzaW9uUmVxdWVzdBISCgpzZXNzaW9uX2lkGAEgASgJIlgKB1Nlc3Npb24SDwoHdXNlcl9pZBgBIAEoCRIUCgxnaXRodWJfbG9naW4YAiABKAkSEgoKYXZhdGFyX3VybBgDIAEoCRISCgpjc3JmX3Rva2VuGAQgASgJIlYKEUVuZFNlc3Npb25SZXF1ZXN0EhIKCnNlc3Npb25faWQYASABKAkSLQoGb3JpZ2luGAIgASgLMh0uZ2F0ZWhvdXNlLmlkZW50aXR5LnYxLk9yaWdpbiIUChJFbmRTZXNzaW9uUmVzcG9uc2UiKgoXR2V0VXBzdHJlYW1Ub2tlblJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCSIuChtSZWZyZXNoVXBzdHJlYW1Ub2tlblJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCSJ7Cg1VcHN0cmVhbVRva2VuEhQKDGFjY2Vzc190b2tlbhgBIAEoCRIOCgZzY29wZXMYAiADKAkSLgoKZXhwaXJlc19hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFAoMZ2l0aHViX2xvZ2luGAQgASgJMqcJCg9JZGVudGl0eVNlcnZpY2USmQEKElN0YXJ0QXV0aG9yaXphdGlvbhIwLmdhdGVob3VzZS5pZGVudGl0eS52MS5TdGFydEF1dGhvcml6YXRpb25SZXF1ZXN0GiguZ2F0ZWhvdXNlLmlkZW50aXR5LnYxLkF1dGhvcml6YXRpb25TdGVwIieKtRgjcnBjLmlkZW50aXR5LmF1dGhvcml6YXRpb24uc3RhcnQudjESogEKFUNvbXBsZXRlVXBzdHJlYW1Mb2dpbhIzLmdhdGVob3VzZS5pZGVudGl0eS52MS5Db21wbGV0ZVVwc3RyZWFtTG9naW5SZXF1ZXN0GiguZ2F0ZWhvdXNlLmlkZW50aXR5LnYxLkF1dGhvcml6YXRpb25TdGVwIiqKtRgmcnBjLmlkZW50aXR5LmF1dGhvcml6YXRpb24uY2FsbGJhY2sudjESlQEKElN0YXJ0QWNjb3VudFNpZ25JbhIwLmdhdGVob3VzZS5pZGVudGl0eS52MS5TdGFydEFjY291bnRTaWduSW5SZXF1ZXN0GiguZ2F0ZWhvdXNlLmlkZW50aXR5LnYxLkF1dGhvcml6YXRpb25TdGVwIiOKtRgfcnBjLmlkZW50aXR5LmFjY291bnQuc2lnbl9pbi52MRKKAQoNRGVjaWRlQ29uc2VudBIrLmdhdGVob3VzZS5pZGVudGl0eS52MS5EZWNpZGVDb25zZW50UmVxdWVzdBooLmdhdGVob3VzZS5pZGVudGl0eS52MS5BdXRob3JpemF0aW9uU3RlcCIiirUYHnJwYy5pZGVudGl0eS5jb25zZW50LmRlY2lkZS52MRJ3CgpHZXRTZXNzaW9uEiguZ2F0ZWhvdXNlLmlkZW50aXR5LnYxLkdldFNlc3Npb25SZXF1ZXN0Gh4uZ2F0ZWhvdXNlLmlkZW50aXR5LnYxLlNlc3Npb24iH4q1GBtycGMuaWRlbnRpdHkuc2Vzc2lvbi5nZXQudjESggEKCkVuZFNlc3Npb24SKC5nYXRlaG91c2UuaWRlbnRpdHkudjEuRW5kU2Vzc2lvblJlcXVlc3QaKS5nYXRlaG91c2UuaWRlbnRpdHkudjEuRW5kU2Vzc2lvblJlc3BvbnNlIh+KtRgbcnBjLmlkZW50aXR5LnNlc3Npb24uZW5kLnYxEpABChBHZXRVcHN0cmVhbVRva2VuEi4uZ2F0ZWhvdXNlLmlkZW50aXR5LnYxLkdldFVwc3RyZWFtVG9rZW5SZXF1ZXN0GiQuZ2F0ZWhvdXNlLmlkZW50aXR5LnYxLlVwc3RyZWFtVG9rZW4iJoq1GCJycGMuaWRlbnRpdHkudXBzdHJlYW1fdG9rZW4uZ2V0LnYxEpwBChRSZWZyZXNoVXBzdHJlYW1Ub2tlbhIyLmdhdGVob3VzZS5pZGVudGl0eS52MS5SZWZyZXNoVXBzdHJlYW1Ub2tlblJlcXVlc3QaJC5nYXRlaG91c2UuaWRlbnRpdHkudjEuVXBzdHJlYW1Ub2tlbiIqirUYJnJwYy5pZGVudGl0eS51cHN0cmVhbV90b2tlbi5yZWZyZXNoLnYxYgZwcm90bzM", [file_gatehouse_bus_v1_bus, file_google_protobuf_timestamp]);
 
 /**
  * @generated from message gatehouse.identity.v1.Origin
@@ -103,6 +103,34 @@ export const CompleteUpstreamLoginRequestSchema: GenMessage<CompleteUpstreamLogi
   messageDesc(file_gatehouse_identity_v1_identity, 2);
 
 /**
+ * @generated from message gatehouse.identity.v1.StartAccountSignInRequest
+ */
+export type StartAccountSignInRequest = Message<"gatehouse.identity.v1.StartAccountSignInRequest"> & {
+  /**
+   * The browser's cookie, if any: the sign-in is bound to it (or to the one
+   * returned in set_session), as for StartAuthorization.
+   *
+   * @generated from field: string session_id = 1;
+   */
+  sessionId: string;
+
+  /**
+   * Where the request came from. Starting records nothing; the sign-in is
+   * recorded when GitHub sends the browser back.
+   *
+   * @generated from field: gatehouse.identity.v1.Origin origin = 2;
+   */
+  origin?: Origin | undefined;
+};
+
+/**
+ * Describes the message gatehouse.identity.v1.StartAccountSignInRequest.
+ * Use `create(StartAccountSignInRequestSchema)` to create a new message.
+ */
+export const StartAccountSignInRequestSchema: GenMessage<StartAccountSignInRequest> = /*@__PURE__*/
+  messageDesc(file_gatehouse_identity_v1_identity, 3);
+
+/**
  * @generated from message gatehouse.identity.v1.DecideConsentRequest
  */
 export type DecideConsentRequest = Message<"gatehouse.identity.v1.DecideConsentRequest"> & {
@@ -137,7 +165,7 @@ export type DecideConsentRequest = Message<"gatehouse.identity.v1.DecideConsentR
  * Use `create(DecideConsentRequestSchema)` to create a new message.
  */
 export const DecideConsentRequestSchema: GenMessage<DecideConsentRequest> = /*@__PURE__*/
-  messageDesc(file_gatehouse_identity_v1_identity, 3);
+  messageDesc(file_gatehouse_identity_v1_identity, 4);
 
 /**
  * What the gateway does next with the browser.
@@ -150,7 +178,8 @@ export type AuthorizationStep = Message<"gatehouse.identity.v1.AuthorizationStep
    */
   step: {
     /**
-     * 302 to this URL (GitHub's sign-in, or the client's redirect_uri).
+     * 302 to this URL (GitHub's sign-in, the client's redirect_uri, or
+     * /account after an account sign-in).
      *
      * @generated from field: string redirect_to = 1;
      */
@@ -191,7 +220,7 @@ export type AuthorizationStep = Message<"gatehouse.identity.v1.AuthorizationStep
  * Use `create(AuthorizationStepSchema)` to create a new message.
  */
 export const AuthorizationStepSchema: GenMessage<AuthorizationStep> = /*@__PURE__*/
-  messageDesc(file_gatehouse_identity_v1_identity, 4);
+  messageDesc(file_gatehouse_identity_v1_identity, 5);
 
 /**
  * @generated from message gatehouse.identity.v1.SessionCookie
@@ -213,7 +242,7 @@ export type SessionCookie = Message<"gatehouse.identity.v1.SessionCookie"> & {
  * Use `create(SessionCookieSchema)` to create a new message.
  */
 export const SessionCookieSchema: GenMessage<SessionCookie> = /*@__PURE__*/
-  messageDesc(file_gatehouse_identity_v1_identity, 5);
+  messageDesc(file_gatehouse_identity_v1_identity, 6);
 
 /**
  * @generated from message gatehouse.identity.v1.ScopeDescription
@@ -240,7 +269,7 @@ export type ScopeDescription = Message<"gatehouse.identity.v1.ScopeDescription">
  * Use `create(ScopeDescriptionSchema)` to create a new message.
  */
 export const ScopeDescriptionSchema: GenMessage<ScopeDescription> = /*@__PURE__*/
-  messageDesc(file_gatehouse_identity_v1_identity, 6);
+  messageDesc(file_gatehouse_identity_v1_identity, 7);
 
 /**
  * @generated from message gatehouse.identity.v1.ConsentPage
@@ -307,7 +336,7 @@ export type ConsentPage = Message<"gatehouse.identity.v1.ConsentPage"> & {
  * Use `create(ConsentPageSchema)` to create a new message.
  */
 export const ConsentPageSchema: GenMessage<ConsentPage> = /*@__PURE__*/
-  messageDesc(file_gatehouse_identity_v1_identity, 7);
+  messageDesc(file_gatehouse_identity_v1_identity, 8);
 
 /**
  * @generated from message gatehouse.identity.v1.ErrorPage
@@ -329,7 +358,7 @@ export type ErrorPage = Message<"gatehouse.identity.v1.ErrorPage"> & {
  * Use `create(ErrorPageSchema)` to create a new message.
  */
 export const ErrorPageSchema: GenMessage<ErrorPage> = /*@__PURE__*/
-  messageDesc(file_gatehouse_identity_v1_identity, 8);
+  messageDesc(file_gatehouse_identity_v1_identity, 9);
 
 /**
  * @generated from message gatehouse.identity.v1.GetSessionRequest
@@ -346,7 +375,7 @@ export type GetSessionRequest = Message<"gatehouse.identity.v1.GetSessionRequest
  * Use `create(GetSessionRequestSchema)` to create a new message.
  */
 export const GetSessionRequestSchema: GenMessage<GetSessionRequest> = /*@__PURE__*/
-  messageDesc(file_gatehouse_identity_v1_identity, 9);
+  messageDesc(file_gatehouse_identity_v1_identity, 10);
 
 /**
  * @generated from message gatehouse.identity.v1.Session
@@ -380,7 +409,7 @@ export type Session = Message<"gatehouse.identity.v1.Session"> & {
  * Use `create(SessionSchema)` to create a new message.
  */
 export const SessionSchema: GenMessage<Session> = /*@__PURE__*/
-  messageDesc(file_gatehouse_identity_v1_identity, 10);
+  messageDesc(file_gatehouse_identity_v1_identity, 11);
 
 /**
  * @generated from message gatehouse.identity.v1.EndSessionRequest
@@ -404,7 +433,7 @@ export type EndSessionRequest = Message<"gatehouse.identity.v1.EndSessionRequest
  * Use `create(EndSessionRequestSchema)` to create a new message.
  */
 export const EndSessionRequestSchema: GenMessage<EndSessionRequest> = /*@__PURE__*/
-  messageDesc(file_gatehouse_identity_v1_identity, 11);
+  messageDesc(file_gatehouse_identity_v1_identity, 12);
 
 /**
  * @generated from message gatehouse.identity.v1.EndSessionResponse
@@ -417,7 +446,7 @@ export type EndSessionResponse = Message<"gatehouse.identity.v1.EndSessionRespon
  * Use `create(EndSessionResponseSchema)` to create a new message.
  */
 export const EndSessionResponseSchema: GenMessage<EndSessionResponse> = /*@__PURE__*/
-  messageDesc(file_gatehouse_identity_v1_identity, 12);
+  messageDesc(file_gatehouse_identity_v1_identity, 13);
 
 /**
  * @generated from message gatehouse.identity.v1.GetUpstreamTokenRequest
@@ -434,7 +463,7 @@ export type GetUpstreamTokenRequest = Message<"gatehouse.identity.v1.GetUpstream
  * Use `create(GetUpstreamTokenRequestSchema)` to create a new message.
  */
 export const GetUpstreamTokenRequestSchema: GenMessage<GetUpstreamTokenRequest> = /*@__PURE__*/
-  messageDesc(file_gatehouse_identity_v1_identity, 13);
+  messageDesc(file_gatehouse_identity_v1_identity, 14);
 
 /**
  * @generated from message gatehouse.identity.v1.RefreshUpstreamTokenRequest
@@ -451,7 +480,7 @@ export type RefreshUpstreamTokenRequest = Message<"gatehouse.identity.v1.Refresh
  * Use `create(RefreshUpstreamTokenRequestSchema)` to create a new message.
  */
 export const RefreshUpstreamTokenRequestSchema: GenMessage<RefreshUpstreamTokenRequest> = /*@__PURE__*/
-  messageDesc(file_gatehouse_identity_v1_identity, 14);
+  messageDesc(file_gatehouse_identity_v1_identity, 15);
 
 /**
  * @generated from message gatehouse.identity.v1.UpstreamToken
@@ -485,7 +514,7 @@ export type UpstreamToken = Message<"gatehouse.identity.v1.UpstreamToken"> & {
  * Use `create(UpstreamTokenSchema)` to create a new message.
  */
 export const UpstreamTokenSchema: GenMessage<UpstreamToken> = /*@__PURE__*/
-  messageDesc(file_gatehouse_identity_v1_identity, 15);
+  messageDesc(file_gatehouse_identity_v1_identity, 16);
 
 /**
  * @generated from service gatehouse.identity.v1.IdentityService
@@ -509,6 +538,18 @@ export const IdentityService: GenService<{
   completeUpstreamLogin: {
     methodKind: "unary";
     input: typeof CompleteUpstreamLoginRequestSchema;
+    output: typeof AuthorizationStepSchema;
+  },
+  /**
+   * GET /account/sign-in: sign in with GitHub from the connected-apps page,
+   * with no authorization request behind it. A browser already signed in is
+   * sent back to /account.
+   *
+   * @generated from rpc gatehouse.identity.v1.IdentityService.StartAccountSignIn
+   */
+  startAccountSignIn: {
+    methodKind: "unary";
+    input: typeof StartAccountSignInRequestSchema;
     output: typeof AuthorizationStepSchema;
   },
   /**
