@@ -2,9 +2,10 @@
 // consent remembered after the first approval) before timing, then redeemed by 32 lanes.
 import { randomBytes } from 'node:crypto';
 import { request } from 'undici';
+import { CpuMeter } from '../harness/cpu.ts';
 import { Latencies } from '../harness/latency.ts';
 import { Browser, pkce } from '../harness/oauth-client.ts';
-import { type BenchContext, fmt, type ResultRow } from './context.ts';
+import { type BenchContext, cpuRow, fmt, type ResultRow } from './context.ts';
 
 export async function codeExchangeScenario(
   context: BenchContext,
@@ -33,6 +34,7 @@ export async function codeExchangeScenario(
   const latencies = new Latencies();
   const url = `${context.stack.publicUrl}/oauth/token`;
   let next = 0;
+  const cpu = new CpuMeter(context.rss.pids);
   const started = performance.now();
   await Promise.all(
     Array.from({ length: 32 }, async () => {
@@ -59,6 +61,8 @@ export async function codeExchangeScenario(
     }),
   );
   const rate = (latencies.samples.length / (performance.now() - started)) * 1000;
+  // Includes the audit service catching up with the minting's events.
+  const cpuPerExchange = cpuRow('code exchange', 'exchange', cpu, codes.length);
   return [
     {
       scenario: 'code exchange',
@@ -86,5 +90,6 @@ export async function codeExchangeScenario(
       target: '0',
       pass: latencies.errors === 0,
     },
+    cpuPerExchange,
   ];
 }

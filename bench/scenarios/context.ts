@@ -1,4 +1,5 @@
 import type { Agent } from 'undici';
+import type { CpuMeter } from '../harness/cpu.ts';
 import type { EmulatorProcess } from '../harness/emulator-process.ts';
 import type { OAuthClient, TokenSet } from '../harness/oauth-client.ts';
 import type { RssSampler } from '../harness/rss.ts';
@@ -27,3 +28,19 @@ export interface ResultRow {
 }
 
 export const fmt = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
+
+/**
+ * "total 3.02: token 0.92, postgres 0.55, ...": the CPU ms each process spent per operation. On N
+ * cores, N × 1000 / total is the most operations per second this machine can do.
+ */
+export function cpuRow(scenario: string, operation: string, meter: CpuMeter, operations: number): ResultRow {
+  const rows = meter.perOperation(operations);
+  const total = rows.at(-1)?.ms ?? 0;
+  const parts = rows.slice(0, -1).map((row) => `${row.name} ${fmt(row.ms, 2)}`);
+  return {
+    scenario,
+    metric: `CPU ms per ${operation}, by process`,
+    value: rows.length > 1 ? `total ${fmt(total, 2)}: ${parts.join(', ')}` : 'n/a',
+    target: '',
+  };
+}

@@ -2,9 +2,10 @@
 // cannot chain a response into the next request, so this is a small undici loop).
 import { randomBytes } from 'node:crypto';
 import { request } from 'undici';
+import { CpuMeter } from '../harness/cpu.ts';
 import { Latencies, runFor } from '../harness/latency.ts';
 import { Browser, pkce } from '../harness/oauth-client.ts';
-import { type BenchContext, fmt, type ResultRow } from './context.ts';
+import { type BenchContext, cpuRow, fmt, type ResultRow } from './context.ts';
 
 export async function tokenSets(context: BenchContext, count: number, concurrency = 8): Promise<string[]> {
   const refreshTokens: string[] = [];
@@ -38,6 +39,7 @@ export async function refreshScenario(context: BenchContext, durationMs: number)
   const chains = await tokenSets(context, 32);
   const latencies = new Latencies();
   const url = `${context.stack.publicUrl}/oauth/token`;
+  const cpu = new CpuMeter(context.rss.pids);
   const { elapsedMs } = await runFor(durationMs, chains.length, async (lane) => {
     const started = performance.now();
     const response = await request(url, {
@@ -82,5 +84,6 @@ export async function refreshScenario(context: BenchContext, durationMs: number)
       target: '0',
       pass: latencies.errors === 0,
     },
+    cpuRow('refresh (32 chains)', 'rotation', cpu, latencies.samples.length + latencies.errors),
   ];
 }

@@ -39,6 +39,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<void>
     prefix: bus.prefix,
     stream: eventStreamName(bus.prefix),
     batchSize: config.AUDIT_BATCH_SIZE,
+    batchIntervalMs: config.AUDIT_BATCH_INTERVAL,
     ackWaitMs: config.AUDIT_ACK_WAIT,
     maxDeliver: config.AUDIT_MAX_DELIVER,
     maxAckPending: config.AUDIT_MAX_ACK_PENDING,

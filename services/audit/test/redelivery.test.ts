@@ -26,7 +26,6 @@ describe('redelivery', () => {
     await ensureAuditConsumer(await bus.jetstreamManager(), {
       prefix: bus.prefix,
       stream,
-      batchSize: 500,
       ackWaitMs: 30_000,
       maxDeliver: 3,
       maxAckPending: 4_000,

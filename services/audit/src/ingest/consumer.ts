@@ -31,6 +31,12 @@ export interface ConsumerSettings {
   /** The EVENTS stream. */
   stream: string;
   batchSize: number;
+  /**
+   * Least time between the starts of two batches, unless a full batch is waiting. A lone event is
+   * still stored at once; under load, events gather for this long instead of each taking a
+   * transaction and a commit of its own.
+   */
+  batchIntervalMs: number;
   ackWaitMs: number;
   maxDeliver: number;
   maxAckPending: number;
@@ -41,7 +47,10 @@ export interface ConsumerSettings {
  * delivery starts at the first event the stream holds, so events published before the audit
  * service ever ran are stored too.
  */
-export async function ensureAuditConsumer(jsm: JetStreamManager, settings: ConsumerSettings): Promise<void> {
+export async function ensureAuditConsumer(
+  jsm: JetStreamManager,
+  settings: Omit<ConsumerSettings, 'batchSize' | 'batchIntervalMs'>,
+): Promise<void> {
   const limits = {
     ack_wait: settings.ackWaitMs * NANOS_PER_MS,
     max_deliver: settings.maxDeliver,
@@ -78,7 +87,9 @@ export async function ensureAuditConsumer(jsm: JetStreamManager, settings: Consu
  * The audit service's intake. JetStream pushes into a local queue as events arrive (the pull
  * requests keep up to `batchSize` outstanding); one loop takes whatever has queued, up to
  * `batchSize`, and settles it with `recordBatch`. So a lone event is stored within milliseconds,
- * and under load batches grow by themselves while the previous insert runs.
+ * and under load batches grow by themselves: while the previous insert runs, and for at least
+ * `batchIntervalMs` between batch starts (one Postgres commit per ~2 events became one per ~10 at
+ * 500 events/s in the refresh benchmark).
  *
  * What this replica holds (the queue and the batch in hand) is bounded by the consumer's
  * `max_ack_pending` and kept alive with `working()`, so a slow or unavailable Postgres makes the
@@ -112,7 +123,8 @@ export class EventConsumer {
       max_messages: this.#settings.batchSize,
       callback: (msg) => {
         this.#queue.push(msg);
-        this.#wake?.();
+        // The loop waits for a first event, or (between batches) for a full batch.
+        if (this.#queue.length === 1 || this.#queue.length >= this.#settings.batchSize) this.#wake?.();
       },
     });
     void this.#watch(this.#messages);
@@ -132,18 +144,33 @@ export class EventConsumer {
   }
 
   async #run(): Promise<void> {
+    let lastStart = Number.NEGATIVE_INFINITY;
     while (!this.#stopping) {
       if (this.#queue.length === 0) {
-        await new Promise<void>((resolve) => {
-          this.#wake = resolve;
-        });
-        this.#wake = undefined;
+        await this.#sleepUntilWoken();
         continue;
       }
+      const gather = lastStart + this.#settings.batchIntervalMs - performance.now();
+      if (gather > 0 && this.#queue.length < this.#settings.batchSize) {
+        await this.#sleepUntilWoken(gather);
+        continue;
+      }
+      lastStart = performance.now();
       const batch = this.#queue.splice(0, this.#settings.batchSize);
       eventsReceived.inc(batch.length);
       await this.#settle(batch.map((msg) => toDelivery(msg, this.#settings.prefix)));
     }
+  }
+
+  /** Until an event arrives (see the consume callback), `stop`, or `timeoutMs` has passed. */
+  async #sleepUntilWoken(timeoutMs?: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      this.#wake = resolve;
+      if (timeoutMs !== undefined) timer = setTimeout(resolve, timeoutMs);
+    });
+    clearTimeout(timer);
+    this.#wake = undefined;
   }
 
   async #settle(deliveries: Delivery[]): Promise<void> {

@@ -20,6 +20,8 @@ export interface MetadataDocumentOptions {
  */
 export function isMetadataDocumentUrl(clientId: string, devHosts: ReadonlySet<string>): boolean {
   if (clientId.length > 2_048) return false;
+  // The canonical form starts so; most client_ids (registered ones) are not URLs at all.
+  if (!clientId.startsWith('https://') && !clientId.startsWith('http://')) return false;
   let url: URL;
   try {
     url = new URL(clientId);
