@@ -4,9 +4,10 @@
 // timing, so the comparison is of the paths, not of two load generators.
 import { Octokit } from '@octokit/rest';
 import { request } from 'undici';
+import { CpuMeter } from '../harness/cpu.ts';
 import { Latencies, runFor } from '../harness/latency.ts';
 import { mcpHeaders, toolCall } from '../harness/mcp-client.ts';
-import { type BenchContext, fmt, type ResultRow } from './context.ts';
+import { type BenchContext, cpuRow, fmt, type ResultRow } from './context.ts';
 
 interface LoopResult {
   requestsPerSecond: number;
@@ -62,8 +63,13 @@ export async function toolCallScenario(context: BenchContext, seconds: number): 
   await closedLoop(4, 1, direct);
   const viaLatency = await closedLoop(1, seconds, viaGateway);
   const directLatency = await closedLoop(1, seconds, direct);
+  const processes = new Map([...context.rss.pids, ['emulator', context.emulator.process.pid ?? 0]]);
+  let cpu = new CpuMeter(processes);
   const viaThroughput = await closedLoop(16, seconds, viaGateway);
+  const viaCpu = cpuRow('tool call', 'call via gateway (16 conn)', cpu, callsIn(viaThroughput, seconds));
+  cpu = new CpuMeter(processes);
   const directThroughput = await closedLoop(16, seconds, direct);
+  const directCpu = cpuRow('tool call', 'direct call (16 conn)', cpu, callsIn(directThroughput, seconds));
   const addedP50 = viaLatency.p50 - directLatency.p50;
   const addedP99 = viaLatency.p99 - directLatency.p99;
   const ratio = viaThroughput.requestsPerSecond / directThroughput.requestsPerSecond;
@@ -110,5 +116,9 @@ export async function toolCallScenario(context: BenchContext, seconds: number): 
         viaLatency.failures + viaThroughput.failures + directLatency.failures + directThroughput.failures ===
         0,
     },
+    viaCpu,
+    directCpu,
   ];
 }
+
+const callsIn = (loop: LoopResult, seconds: number) => Math.round(loop.requestsPerSecond * seconds);

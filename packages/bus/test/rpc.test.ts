@@ -16,7 +16,7 @@ describe('request-reply over NATS', () => {
   let handlerTraceId = '';
 
   beforeAll(async () => {
-    startTelemetry({ service: 'bus-test', env: {} });
+    await startTelemetry({ service: 'bus-test', env: {} });
   });
 
   test.beforeEach(async ({ infrastructure, isolation }) => {

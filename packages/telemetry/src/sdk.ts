@@ -1,17 +1,8 @@
-import { register } from 'node:module';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
-import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-import { NodeSDK } from '@opentelemetry/sdk-node';
-import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace';
-
 export interface Telemetry {
   shutdown(): Promise<void>;
 }
 
-let started: Telemetry | undefined;
+let started: Promise<Telemetry> | undefined;
 
 /**
  * Whether the HTTP/Express/pg/ioredis instrumentations (and the ESM loader hook they need) run.
@@ -30,44 +21,34 @@ export function instrumentationEnabled(env: NodeJS.ProcessEnv): boolean {
 }
 
 /**
- * Starts OpenTelemetry once per process. Call it first in a service's main.ts and load the
- * rest of the service with a dynamic import afterwards: ESM modules are only instrumented when
- * the loader hook is registered before they are imported.
+ * Starts OpenTelemetry once per process. Await it first in a service's main.ts and load the rest
+ * of the service with a dynamic import afterwards: ESM modules are only instrumented when the
+ * loader hook is registered before they are imported.
  *
  * Spans are always recorded (so trace ids exist and flow across NATS); they are exported only
- * when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+ * when OTEL_EXPORTER_OTLP_ENDPOINT is set. The Node SDK is loaded only when something is exported
+ * or instrumented: it imports every exporter and propagator it supports, ~20 MB of RSS per service
+ * (bench/RESULTS.md), and without either a bare tracer provider gives the same ids and context.
  */
-export function startTelemetry(options: { service: string; env?: NodeJS.ProcessEnv }): Telemetry {
-  if (started) return started;
-  const env = options.env ?? process.env;
-  const instrument = instrumentationEnabled(env);
-  if (instrument) register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
-  const spanProcessors: SpanProcessor[] = env.OTEL_EXPORTER_OTLP_ENDPOINT
-    ? [new BatchSpanProcessor({ exporter: new OTLPTraceExporter() })]
-    : [];
-  const sdk = new NodeSDK({
-    serviceName: env.OTEL_SERVICE_NAME ?? `gatehouse-${options.service}`,
-    spanProcessors,
-    metricReaders: [],
-    logRecordProcessors: [],
-    instrumentations: instrument
-      ? [
-          // Health probes would drown every trace backend in noise.
-          new HttpInstrumentation({
-            ignoreIncomingRequestHook: (req) => /^\/(healthz|readyz|metrics)\b/.test(req.url ?? ''),
-          }),
-          new ExpressInstrumentation(),
-          new PgInstrumentation(),
-          new IORedisInstrumentation(),
-        ]
-      : [],
-  });
-  sdk.start();
-  started = {
+export function startTelemetry(options: { service: string; env?: NodeJS.ProcessEnv }): Promise<Telemetry> {
+  started ??= begin(options.service, options.env ?? process.env);
+  return started;
+}
+
+async function begin(service: string, env: NodeJS.ProcessEnv): Promise<Telemetry> {
+  const tracing = {
+    serviceName: env.OTEL_SERVICE_NAME ?? `gatehouse-${service}`,
+    exporting: Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT),
+    instrument: instrumentationEnabled(env),
+  };
+  const shutdown =
+    tracing.exporting || tracing.instrument
+      ? (await import('./node-sdk.ts')).startNodeSdk(tracing)
+      : (await import('./local-tracing.ts')).startLocalTracing();
+  return {
     async shutdown() {
-      await sdk.shutdown();
+      await shutdown();
       started = undefined;
     },
   };
-  return started;
 }

@@ -1,7 +1,7 @@
 import { startTelemetry } from '@gatehouse/telemetry';
 
 // Telemetry hooks module loading, so it starts before anything it instruments is imported.
-startTelemetry({ service: 'token' });
+await startTelemetry({ service: 'token' });
 const { exitOnStartFailure } = await import('@gatehouse/health');
 const { start } = await import('./start.ts');
 await start().catch(exitOnStartFailure);
