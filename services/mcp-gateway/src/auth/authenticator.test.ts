@@ -2,6 +2,7 @@ import { describe, expect, test } from '@gatehouse/testing';
 import { jwksOf, mintAccessToken, testSigningKey } from '../../test/mcp/tokens.ts';
 import { Authenticator } from './authenticator.ts';
 import { BearerError } from './errors.ts';
+import { RefusedTokens } from './refused-tokens.ts';
 import { RevokedGrants } from './revoked-grants.ts';
 import { type SigningKeys, staticSigningKeys } from './signing-keys.ts';
 import { VerifiedTokens } from './verified-tokens.ts';
@@ -11,7 +12,11 @@ const AUDIENCE = `${ISSUER}/mcp`;
 const URL_PLAIN = new URL('https://gateway.example/mcp');
 const key = await testSigningKey();
 
+/** The refusal memory's clock, moved by the tests that need it to. */
+const clock = { now: Date.now() };
+
 async function setup() {
+  clock.now = Date.now();
   const inner = await staticSigningKeys(jwksOf(key));
   let lookups = 0;
   const keys: SigningKeys = {
@@ -22,16 +27,18 @@ async function setup() {
   };
   const revoked = new RevokedGrants({ retentionMs: 3_600_000 });
   const verified = new VerifiedTokens();
+  const refused = new RefusedTokens({ now: () => clock.now });
   const authenticator = new Authenticator({
     keys,
     revoked,
     verified,
+    refused,
     issuer: ISSUER,
     audience: AUDIENCE,
     leewaySeconds: 5,
     maxLifetimeSeconds: 3600,
   });
-  return { authenticator, revoked, verified, lookups: () => lookups };
+  return { authenticator, revoked, verified, refused, lookups: () => lookups };
 }
 
 async function refusal(promise: Promise<unknown>): Promise<BearerError> {
@@ -100,6 +107,55 @@ describe('Authenticator', () => {
     expect(lookups()).toBe(1);
     expect(verified.get(VerifiedTokens.keyOf(token))).toBeDefined();
     expect(JSON.stringify(verified.get(VerifiedTokens.keyOf(token)))).not.toContain(token.split('.')[2]);
+  });
+
+  test('a token refused for a lasting reason is refused again without a second check, until the memory lapses', async () => {
+    const { authenticator, refused, lookups } = await setup();
+    const token = await mintAccessToken(key, { issuer: ISSUER, audience: AUDIENCE });
+    const forged = `${token.slice(0, -8)}AAAAAAAA`;
+    for (let i = 0; i < 3; i++) {
+      expect((await refusal(authenticator.authenticate(`Bearer ${forged}`, URL_PLAIN))).reason).toBe(
+        'signature',
+      );
+    }
+    expect(lookups()).toBe(1);
+    expect(refused.size).toBe(1);
+    clock.now += 60_001;
+    await refusal(authenticator.authenticate(`Bearer ${forged}`, URL_PLAIN));
+    expect(lookups()).toBe(2);
+    // The genuine token is not affected by its forged twin.
+    await expect(authenticator.authenticate(`Bearer ${token}`, URL_PLAIN)).resolves.toBeDefined();
+  });
+
+  test('an unknown key or a token not valid yet is checked again on every request', async () => {
+    const { authenticator, refused } = await setup();
+    const unknownKey = await mintAccessToken(key, {
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      header: { kid: 'rotated-in-just-now' },
+    });
+    const early = await mintAccessToken(key, {
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      issuedAt: Math.floor(Date.now() / 1000) + 600,
+    });
+    expect((await refusal(authenticator.authenticate(`Bearer ${unknownKey}`, URL_PLAIN))).reason).toBe(
+      'unknown_key',
+    );
+    expect((await refusal(authenticator.authenticate(`Bearer ${early}`, URL_PLAIN))).reason).toBe(
+      'not_yet_valid',
+    );
+    expect(refused.size).toBe(0);
+  });
+
+  test('the refusal memory is bounded, oldest first', () => {
+    const refused = new RefusedTokens({ maxEntries: 2 });
+    refused.remember('a', 'signature');
+    refused.remember('b', 'expired');
+    refused.remember('c', 'audience');
+    expect(refused.get('a')).toBeUndefined();
+    expect(refused.get('b')).toBe('expired');
+    expect(refused.get('c')).toBe('audience');
   });
 
   test('a cached token stops working at its expiry', async () => {

@@ -1,6 +1,7 @@
 import type { AccessToken } from './access-token.ts';
 import { bearerTokenOf } from './bearer-token.ts';
-import { BearerError } from './errors.ts';
+import { BearerError, type RejectionReason } from './errors.ts';
+import type { RefusedTokens } from './refused-tokens.ts';
 import type { RevokedGrants } from './revoked-grants.ts';
 import type { SigningKeys } from './signing-keys.ts';
 import { VerifiedTokens } from './verified-tokens.ts';
@@ -10,6 +11,7 @@ export interface AuthenticatorOptions {
   keys: SigningKeys;
   revoked: RevokedGrants;
   verified: VerifiedTokens;
+  refused: RefusedTokens;
   issuer: string;
   audience: string;
   leewaySeconds: number;
@@ -19,7 +21,8 @@ export interface AuthenticatorOptions {
 
 /**
  * Who a request to the protected resource acts for: the bearer token found (header only),
- * verified (or found among recently verified tokens), and its grant not revoked. Transport-free:
+ * verified (or found among recently verified tokens), and its grant not revoked. A token refused
+ * for a lasting reason is refused again from memory for a while (RefusedTokens). Transport-free:
  * the HTTP layer passes the Authorization header and the URL, and maps the BearerError it throws.
  */
 export class Authenticator {
@@ -36,7 +39,16 @@ export class Authenticator {
     const key = VerifiedTokens.keyOf(raw);
     let token = this.#options.verified.get(key);
     if (!token) {
-      token = await verifyAccessToken(raw, { ...this.#options, now: this.#now() });
+      const refused = this.#options.refused.get(key);
+      if (refused) throw BearerError.rejected(refused);
+      try {
+        token = await verifyAccessToken(raw, { ...this.#options, now: this.#now() });
+      } catch (error) {
+        if (error instanceof BearerError && error.kind === 'rejected') {
+          this.#options.refused.remember(key, error.reason as RejectionReason);
+        }
+        throw error;
+      }
       this.#options.verified.set(key, token);
     }
     // Checked on every request, cached or not: revocation must take effect at once.

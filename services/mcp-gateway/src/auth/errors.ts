@@ -77,11 +77,34 @@ export class BearerError extends Error {
 
   /** RFC 6750 §3.1: a request with no credentials gets a challenge without an error code. */
   static missingToken(): BearerError {
-    return new BearerError('missing_token', 'missing_token', 'No access token was presented.');
+    return BearerError.#shared(
+      'missing_token',
+      () => new BearerError('missing_token', 'missing_token', 'No access token was presented.'),
+    );
   }
 
   static rejected(reason: RejectionReason, token?: AccessToken): BearerError {
-    return new BearerError('rejected', reason, REJECTIONS[reason].description, { token });
+    if (token) return new BearerError('rejected', reason, REJECTIONS[reason].description, { token });
+    return BearerError.#shared(
+      reason,
+      () => new BearerError('rejected', reason, REJECTIONS[reason].description),
+    );
+  }
+
+  /**
+   * Refusals that carry nothing of the request are built once and shared (they are never
+   * modified): under a flood of missing or bad tokens, building an Error and its stack trace per
+   * request was a measurable part of each rejection's cost.
+   */
+  static readonly #instances = new Map<string, BearerError>();
+
+  static #shared(key: string, build: () => BearerError): BearerError {
+    let error = BearerError.#instances.get(key);
+    if (!error) {
+      error = Object.freeze(build());
+      BearerError.#instances.set(key, error);
+    }
+    return error;
   }
 
   static insufficientScope(

@@ -1,6 +1,7 @@
 import packageJson from '../../package.json' with { type: 'json' };
 import { Authenticator } from '../auth/authenticator.ts';
 import type { ChallengeContext } from '../auth/challenge.ts';
+import { RefusedTokens } from '../auth/refused-tokens.ts';
 import { RejectionEvents } from '../auth/rejection-events.ts';
 import { RevocationListener } from '../auth/revocation-listener.ts';
 import { RevokedGrants } from '../auth/revoked-grants.ts';
@@ -66,6 +67,7 @@ export function createMcpModule(deps: GatewayDeps, options: McpModuleOptions = {
     keys,
     revoked,
     verified,
+    refused: new RefusedTokens(),
     issuer,
     audience: resource,
     leewaySeconds: leewayMs / 1000,
