@@ -4,7 +4,17 @@ import pg from 'pg';
 import { afterAll } from 'vitest';
 import { cleanup } from '../src/jobs/cleanup.ts';
 import { sha256 } from '../src/tokens/opaque.ts';
-import { authorize, exchange, type Harness, ORIGIN, registerClient, startHarness } from './harness.ts';
+import {
+  authorize,
+  exchange,
+  type Harness,
+  issueCode,
+  ORIGIN,
+  pkce,
+  REDIRECT_URI,
+  registerClient,
+  startHarness,
+} from './harness.ts';
 
 const DAY = 86_400_000;
 
@@ -34,6 +44,35 @@ describe('the cleanup job', () => {
     (await db.query(`SELECT 1 FROM token.${table} WHERE ${column} = $1`, [value])).rowCount === 1;
   const gidOf = (accessToken: string) =>
     JSON.parse(Buffer.from(accessToken.split('.')[1]!, 'base64url').toString()).gid as string;
+
+  test('a grant marks its client as used, at most once a minute', async () => {
+    const { client } = await authorize(h);
+    const lastGranted = async () =>
+      (await db.query('SELECT last_granted_at FROM token.clients WHERE id = $1', [client.clientId])).rows[0]
+        .last_granted_at as Date | null;
+    const grantAgain = async () => {
+      const { verifier, challenge } = pkce();
+      const code = await issueCode(h, { clientId: client.clientId, challenge });
+      await exchange(h, {
+        grant_type: 'authorization_code',
+        code,
+        code_verifier: verifier,
+        redirect_uri: REDIRECT_URI,
+        client_id: client.clientId,
+        resource: h.resource,
+      });
+    };
+    const first = await lastGranted();
+    expect(first).toBeInstanceOf(Date);
+    // Within the minute the row is left alone, so concurrent grants of one client never queue on it.
+    await grantAgain();
+    expect(await lastGranted()).toEqual(first);
+    await db.query(`UPDATE token.clients SET last_granted_at = now() - interval '2 minutes' WHERE id = $1`, [
+      client.clientId,
+    ]);
+    await grantAgain();
+    expect((await lastGranted())!.getTime()).toBeGreaterThan(Date.now() - 30_000);
+  });
 
   test('deletes expired refresh tokens, keeping live and rotated-but-unexpired ones', async () => {
     const { client, tokens } = await authorize(h);
