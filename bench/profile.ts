@@ -10,8 +10,8 @@ import { OAuthClient } from './harness/oauth-client.ts';
 import { freePort } from './harness/ports.ts';
 import { RssSampler } from './harness/rss.ts';
 import { SERVICE_NAMES, type ServiceName, startStack } from './harness/stack.ts';
-import { refreshScenario } from './scenarios/refresh.ts';
 import { floodScenario } from './scenarios/flood.ts';
+import { refreshScenario } from './scenarios/refresh.ts';
 import { toolCallScenario } from './scenarios/tool-call.ts';
 
 interface ProfileNode {
@@ -68,7 +68,7 @@ try {
       ? await toolCallScenario(context, 3)
       : process.env.BENCH_PROFILE === 'flood'
         ? await floodScenario(context, 6)
-      : await refreshScenario(context, 6_000);
+        : await refreshScenario(context, 6_000);
   for (const row of rows) process.stdout.write(`${row.scenario}: ${row.metric} = ${row.value}\n`);
   await dispatcher.close();
   // SIGTERM, so Node writes the profile on the way out.
