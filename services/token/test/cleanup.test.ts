@@ -7,11 +7,9 @@ import { sha256 } from '../src/tokens/opaque.ts';
 import {
   authorize,
   exchange,
+  grantTo,
   type Harness,
-  issueCode,
   ORIGIN,
-  pkce,
-  REDIRECT_URI,
   registerClient,
   startHarness,
 } from './harness.ts';
@@ -50,18 +48,7 @@ describe('the cleanup job', () => {
     const lastGranted = async () =>
       (await db.query('SELECT last_granted_at FROM token.clients WHERE id = $1', [client.clientId])).rows[0]
         .last_granted_at as Date | null;
-    const grantAgain = async () => {
-      const { verifier, challenge } = pkce();
-      const code = await issueCode(h, { clientId: client.clientId, challenge });
-      await exchange(h, {
-        grant_type: 'authorization_code',
-        code,
-        code_verifier: verifier,
-        redirect_uri: REDIRECT_URI,
-        client_id: client.clientId,
-        resource: h.resource,
-      });
-    };
+    const grantAgain = () => grantTo(h, client.clientId);
     const first = await lastGranted();
     expect(first).toBeInstanceOf(Date);
     // Within the minute the row is left alone, so concurrent grants of one client never queue on it.

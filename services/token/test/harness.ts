@@ -210,21 +210,22 @@ export function refreshAs(h: Harness, refreshToken: string, clientId: string) {
 /** A public client, a code, and the token response for it. */
 export async function authorize(h: Harness, options: { scopes?: string[]; metadata?: MetadataInit } = {}) {
   const client = await registerClient(h, options.metadata);
+  const tokens = await grantTo(h, client.clientId, options.scopes);
+  return { client, tokens };
+}
+
+/** A code issued to an existing client, redeemed at once: a new grant of that client. */
+export async function grantTo(h: Harness, clientId: string, scopes?: string[]) {
   const { verifier, challenge } = pkce();
-  const code = await issueCode(h, {
-    clientId: client.clientId,
-    challenge,
-    ...(options.scopes ? { scopes: options.scopes } : {}),
-  });
-  const tokens = await exchange(h, {
+  const code = await issueCode(h, { clientId, challenge, ...(scopes ? { scopes } : {}) });
+  return exchange(h, {
     grant_type: 'authorization_code',
     code,
     code_verifier: verifier,
     redirect_uri: REDIRECT_URI,
-    client_id: client.clientId,
+    client_id: clientId,
     resource: h.resource,
   });
-  return { client, tokens };
 }
 
 export function basic(clientId: string, secret: string): string {
