@@ -4,6 +4,7 @@ import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import { speedUpBottleneck } from './bottleneck-handoffs.ts';
 import { githubRateLimits, githubRequestDuration } from './metrics.ts';
+import { readJsonNatively, UNREAD_SUCCESS_BODIES } from './native-json.ts';
 
 speedUpBottleneck();
 const WorkerOctokit = Octokit.plugin(throttling, retry);
@@ -85,6 +86,7 @@ export class GitHubClient {
       baseUrl,
       userAgent: 'gatehouse-github-worker',
       request: {
+        ...UNREAD_SUCCESS_BODIES,
         fetch: fetchUntil(options.signal),
         // Read by the retry plugin per request: a write is never repeated after a 5xx.
         ...(options.idempotent ? {} : { retries: 0 }),
@@ -105,6 +107,7 @@ export class GitHubClient {
         error: (message: unknown) => logger.warn({ detail: String(message) }, 'octokit error'),
       },
     });
+    readJsonNatively(octokit.hook);
     let requestId = '';
     octokit.hook.before('request', (request) => {
       request.headers['x-github-api-version'] = API_VERSION;
