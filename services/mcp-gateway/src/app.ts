@@ -18,6 +18,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const modules = [createOauthModule(deps), createMcpModule(deps), createAdminModule(deps)];
   const app = express();
   app.disable('x-powered-by');
+  // No ETag on JSON answers: tokens and MCP responses are never cached (no-store), the metadata is
+  // small, and hashing every body was ~2 % of a token request's CPU. Static files keep theirs.
+  app.set('etag', false);
   // Which peers may set X-Forwarded-For (TRUST_PROXY); req.ip is the client address it implies.
   app.set('trust proxy', trustFunction(deps.config.TRUST_PROXY));
   app.use(helmet());

@@ -25,6 +25,8 @@ describe('client endpoints (token, revoke, introspect, register)', () => {
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(response.headers.get('pragma')).toBe('no-cache');
+    // Nothing here is cached, so nothing is hashed for an ETag either.
+    expect(response.headers.get('etag')).toBeNull();
     expect(await response.json()).toEqual(body);
   }
 
