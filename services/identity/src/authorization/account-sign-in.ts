@@ -1,12 +1,11 @@
 import { refuseOnPage } from '../errors.ts';
-import { emitEvent } from '../events.ts';
 import type { Deadline, Origin } from '../request.ts';
 import type { UpstreamState, User } from '../store/ports.ts';
 import { GitHubOAuthError } from '../upstream/github-oauth.ts';
 import type { AuditContext } from './answer.ts';
 import type { AuthorizationDeps } from './deps.ts';
 import type { AuthorizationStep } from './step.ts';
-import { redirectToGitHub, signedInPerson } from './upstream-login.ts';
+import { openSignedInSession, redirectToGitHub, signedInPerson } from './upstream-login.ts';
 
 export interface StartAccountSignInInput {
   /** The browser's session cookie, or ''. */
@@ -87,14 +86,7 @@ export async function completeAccountSignIn(
     );
   }
 
-  // A new session id at sign-in; whatever the browser held before is ended.
-  if (input.sessionId) await deps.sessions.end(input.sessionId);
-  const opened = await deps.sessions.open(user);
-  audit.user = { id: user.id, githubLogin: user.githubLogin };
-  emitEvent(deps.events, 'identity.login.succeeded', {
-    outcome: 'success',
-    origin: input.origin,
-    user: audit.user,
+  const opened = await openSignedInSession(deps, user, input, audit, {
     details: { purpose: 'account', github_id: user.githubId },
   });
   return {

@@ -1,5 +1,4 @@
 import { type AuthorizationErrorCode, refuseOnPage, refuseToClient } from '../errors.ts';
-import { emitEvent } from '../events.ts';
 import type { Deadline, Origin } from '../request.ts';
 import { digest, isOpaqueId, secretsEqual } from '../secrets.ts';
 import { GitHubOAuthError } from '../upstream/github-oauth.ts';
@@ -8,7 +7,7 @@ import { answer } from './answer.ts';
 import type { AuthorizationDeps } from './deps.ts';
 import { continueSignedIn, returnToClient } from './signed-in.ts';
 import type { AuthorizationStep } from './step.ts';
-import { signedInPerson } from './upstream-login.ts';
+import { openSignedInSession, signedInPerson } from './upstream-login.ts';
 
 export interface CompleteUpstreamLoginInput {
   /** The query GitHub sent the browser back with: `code` and `state`, or `error`. */
@@ -95,14 +94,7 @@ export function completeUpstreamLogin(
 
     const { user, tokens } = signedIn;
     await deps.vault.store(user.id, tokens);
-    // A new session id at sign-in; whatever the browser held before is ended.
-    if (input.sessionId) await deps.sessions.end(input.sessionId);
-    const opened = await deps.sessions.open(user);
-    audit.user = { id: user.id, githubLogin: user.githubLogin };
-    emitEvent(deps.events, 'identity.login.succeeded', {
-      outcome: 'success',
-      origin: input.origin,
-      user: audit.user,
+    const opened = await openSignedInSession(deps, user, input, audit, {
       clientId: pending.client.id,
       details: { github_id: user.githubId, github_scopes: tokens.scopes.join(' ') },
     });

@@ -1,7 +1,10 @@
 import { upstreamScopes } from '@gatehouse/proto';
+import { emitEvent } from '../events.ts';
+import type { Origin } from '../request.ts';
 import { digest, isOpaqueId, newOpaqueId } from '../secrets.ts';
 import type { User } from '../store/ports.ts';
 import type { UpstreamTokenSet } from '../upstream/github-oauth.ts';
+import type { AuditContext } from './answer.ts';
 import type { AuthorizationDeps } from './deps.ts';
 import type { PendingRequest } from './pending-request.ts';
 import type { AuthorizationStep } from './step.ts';
@@ -72,6 +75,29 @@ export async function signedInPerson(
     avatarUrl: profile.avatarUrl,
   });
   return { tokens, user };
+}
+
+/**
+ * After GitHub said who signed in: a new session id (whatever the browser held before is ended,
+ * against session fixation), the person on the audit context, and `identity.login.succeeded`.
+ */
+export async function openSignedInSession(
+  deps: Pick<AuthorizationDeps, 'sessions' | 'events'>,
+  user: User,
+  browser: { sessionId: string; origin: Origin },
+  audit: AuditContext,
+  event: { clientId?: string; details: Record<string, string | number | boolean> },
+): ReturnType<AuthorizationDeps['sessions']['open']> {
+  if (browser.sessionId) await deps.sessions.end(browser.sessionId);
+  const opened = await deps.sessions.open(user);
+  audit.user = { id: user.id, githubLogin: user.githubLogin };
+  emitEvent(deps.events, 'identity.login.succeeded', {
+    outcome: 'success',
+    origin: browser.origin,
+    user: audit.user,
+    ...event,
+  });
+  return opened;
 }
 
 /** Whether the person's stored GitHub token carries the GitHub scopes these scopes need. */
