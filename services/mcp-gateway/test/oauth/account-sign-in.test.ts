@@ -1,10 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { identity } from '@gatehouse/proto';
 import { describe, expect, test } from '@gatehouse/testing';
-import { type AuthServices, freePort, startAuthServices } from './auth-services.ts';
+import { gatewayWithAuthServices } from './auth-services.ts';
 import { Browser } from './browser.ts';
 import { withTestEventStream } from './event-stream.ts';
-import { startGateway, type TestGateway } from './test-gateway.ts';
 
 const REDIRECT_URI = 'http://127.0.0.1:7777/callback';
 const COOKIE = 'gatehouse_session';
@@ -13,32 +12,15 @@ const COOKIE = 'gatehouse_session';
 // services as processes, and GitHub emulated.
 describe('signing in on the connected-apps page', () => {
   withTestEventStream();
-  let gateway: TestGateway;
-  let services: AuthServices;
-  let publicUrl: string;
-
-  test.beforeAll(async ({ infrastructure, isolation }) => {
-    const port = await freePort();
-    publicUrl = `http://127.0.0.1:${port}`;
-    services = await startAuthServices(infrastructure, isolation, { publicUrl });
-    gateway = await startGateway(infrastructure, isolation, {
-      PUBLIC_URL: publicUrl,
-      PORT: String(port),
-      REDIS_KEY_PREFIX: `${isolation.redisPrefix}gateway:`,
-    });
-  }, 40_000);
-  test.afterAll(async () => {
-    await gateway?.close();
-    await services?.stop();
-  });
+  const stack = gatewayWithAuthServices();
 
   /** GET /account/sign-in: the 302 to GitHub, with the binding cookie set. */
   async function startSignIn(browser: Browser): Promise<URL> {
-    const response = await browser.fetch(`${publicUrl}/account/sign-in`);
+    const response = await browser.fetch(`${stack.publicUrl}/account/sign-in`);
     expect(response.status).toBe(302);
     expect(response.headers.get('cache-control')).toBe('no-store');
     const github = new URL(response.headers.get('location')!);
-    expect(github.origin + github.pathname).toBe(`${services.emulator.url}/login/oauth/authorize`);
+    expect(github.origin + github.pathname).toBe(`${stack.services.emulator.url}/login/oauth/authorize`);
     return github;
   }
 
@@ -47,7 +29,7 @@ describe('signing in on the connected-apps page', () => {
     const response = await browser.fetch(github.href);
     expect(response.status).toBe(302);
     const callback = response.headers.get('location')!;
-    expect(callback.startsWith(`${publicUrl}/oauth/callback/github?`)).toBe(true);
+    expect(callback.startsWith(`${stack.publicUrl}/oauth/callback/github?`)).toBe(true);
     return callback;
   }
 
@@ -55,13 +37,13 @@ describe('signing in on the connected-apps page', () => {
     const callback = await approvedAtGitHub(browser, await startSignIn(browser));
     const back = await browser.fetch(callback);
     expect(back.status).toBe(302);
-    expect(back.headers.get('location')).toBe(`${publicUrl}/account`);
+    expect(back.headers.get('location')).toBe(`${stack.publicUrl}/account`);
     return browser;
   }
 
   /** Connects an app the usual way (authorize → GitHub → consent → approve), storing a `repo` token. */
   async function connectAnApp(browser: Browser, name: string): Promise<void> {
-    const registered = await fetch(`${publicUrl}/oauth/register`, {
+    const registered = await fetch(`${stack.publicUrl}/oauth/register`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({
@@ -72,7 +54,7 @@ describe('signing in on the connected-apps page', () => {
     });
     const { client_id: clientId } = await registered.json();
     const verifier = randomBytes(32).toString('base64url');
-    const url = new URL(`${publicUrl}/oauth/authorize`);
+    const url = new URL(`${stack.publicUrl}/oauth/authorize`);
     url.search = new URLSearchParams({
       response_type: 'code',
       client_id: clientId,
@@ -81,10 +63,10 @@ describe('signing in on the connected-apps page', () => {
       code_challenge_method: 'S256',
       scope: 'repos:read',
       state: 'st',
-      resource: `${publicUrl}/mcp`,
+      resource: `${stack.publicUrl}/mcp`,
     }).toString();
     const { callback } = await browser.authorize(url.href, REDIRECT_URI);
-    const tokens = await fetch(`${publicUrl}/oauth/token`, {
+    const tokens = await fetch(`${stack.publicUrl}/oauth/token`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({
@@ -99,10 +81,10 @@ describe('signing in on the connected-apps page', () => {
   }
 
   const upstreamToken = async (browser: Browser) => {
-    const { userId } = await gateway.bus.request(identity.IdentityService.method.getSession, {
-      sessionId: browser.cookie(publicUrl, COOKIE)!,
+    const { userId } = await stack.gateway.bus.request(identity.IdentityService.method.getSession, {
+      sessionId: browser.cookie(stack.publicUrl, COOKIE)!,
     });
-    return gateway.bus.request(identity.IdentityService.method.getUpstreamToken, { userId });
+    return stack.gateway.bus.request(identity.IdentityService.method.getUpstreamToken, { userId });
   };
 
   test('signed out → Sign in with GitHub → GitHub → back on /account, signed in, with the apps listed', async () => {
@@ -110,25 +92,25 @@ describe('signing in on the connected-apps page', () => {
     await connectAnApp(new Browser(), 'Earlier app');
 
     const browser = new Browser();
-    const signedOut = await browser.fetch(`${publicUrl}/account`);
+    const signedOut = await browser.fetch(`${stack.publicUrl}/account`);
     expect(signedOut.status).toBe(200);
     expect(await signedOut.text()).toContain('<a class="button button-primary" href="/account/sign-in">');
 
     const github = await startSignIn(browser);
     expect(github.searchParams.get('scope')).toBe('');
-    expect(github.searchParams.get('redirect_uri')).toBe(`${publicUrl}/oauth/callback/github`);
-    const bindingCookie = browser.cookie(publicUrl, COOKIE);
+    expect(github.searchParams.get('redirect_uri')).toBe(`${stack.publicUrl}/oauth/callback/github`);
+    const bindingCookie = browser.cookie(stack.publicUrl, COOKIE);
     expect(bindingCookie).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
     const back = await browser.fetch(await approvedAtGitHub(browser, github));
     expect(back.status).toBe(302);
-    expect(back.headers.get('location')).toBe(`${publicUrl}/account`);
+    expect(back.headers.get('location')).toBe(`${stack.publicUrl}/account`);
     expect(back.headers.get('set-cookie')).toMatch(
       /^gatehouse_session=[A-Za-z0-9_-]{43}; Max-Age=43200; Path=\/; Expires=[^;]+; HttpOnly; SameSite=Lax$/,
     );
-    expect(browser.cookie(publicUrl, COOKIE)).not.toBe(bindingCookie);
+    expect(browser.cookie(stack.publicUrl, COOKIE)).not.toBe(bindingCookie);
 
-    const account = await browser.fetch(`${publicUrl}/account`);
+    const account = await browser.fetch(`${stack.publicUrl}/account`);
     expect(account.status).toBe(200);
     const html = await account.text();
     expect(html).toContain('@octocat');
@@ -145,7 +127,7 @@ describe('signing in on the connected-apps page', () => {
     const after = await upstreamToken(await signIn());
     expect(after.accessToken).toBe(before.accessToken);
     expect(after.scopes).toEqual(['repo']);
-    const repos = await fetch(`${services.emulator.apiUrl}/user/repos`, {
+    const repos = await fetch(`${stack.services.emulator.apiUrl}/user/repos`, {
       headers: { authorization: `Bearer ${after.accessToken}`, accept: 'application/vnd.github+json' },
     });
     expect(repos.status).toBe(200);
@@ -153,24 +135,24 @@ describe('signing in on the connected-apps page', () => {
 
   test('a browser already signed in is sent straight back to /account', async () => {
     const browser = await signIn();
-    const again = await browser.fetch(`${publicUrl}/account/sign-in`);
+    const again = await browser.fetch(`${stack.publicUrl}/account/sign-in`);
     expect(again.status).toBe(302);
-    expect(again.headers.get('location')).toBe(`${publicUrl}/account`);
+    expect(again.headers.get('location')).toBe(`${stack.publicUrl}/account`);
     expect(again.headers.get('set-cookie')).toBeNull();
   });
 
   test('a malformed cookie is not forwarded: the browser gets a fresh one to bind the sign-in to', async () => {
     const browser = new Browser();
-    browser.setCookie(publicUrl, COOKIE, 'bad!');
+    browser.setCookie(stack.publicUrl, COOKIE, 'bad!');
     await startSignIn(browser);
-    expect(browser.cookie(publicUrl, COOKIE)).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(browser.cookie(stack.publicUrl, COOKIE)).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
   test('refuses the callback carried to another browser (login CSRF) with a page, not a session', async () => {
     const attacker = new Browser();
     const callback = await approvedAtGitHub(attacker, await startSignIn(attacker));
     const victim = new Browser();
-    victim.setCookie(publicUrl, COOKIE, randomBytes(32).toString('base64url'));
+    victim.setCookie(stack.publicUrl, COOKIE, randomBytes(32).toString('base64url'));
     const refused = await victim.fetch(callback);
     expect(refused.status).toBe(400);
     expect(refused.headers.get('location')).toBeNull();
@@ -184,13 +166,13 @@ describe('signing in on the connected-apps page', () => {
   });
 
   test('GitHub answering access_denied shows an error page and redirects nowhere', async () => {
-    services.emulator.configure({ autoApprove: null });
+    stack.services.emulator.configure({ autoApprove: null });
     try {
       const browser = new Browser();
       const github = await startSignIn(browser);
       const page = await (await browser.fetch(github.href)).text();
       const requestId = /name="request_id" value="([^"]+)"/.exec(page)?.[1];
-      const cancelled = await browser.fetch(`${services.emulator.url}/login/oauth/authorize`, {
+      const cancelled = await browser.fetch(`${stack.services.emulator.url}/login/oauth/authorize`, {
         method: 'POST',
         body: new URLSearchParams({ request_id: requestId!, cancel: '1' }),
       });
@@ -203,14 +185,19 @@ describe('signing in on the connected-apps page', () => {
       const html = await answered.text();
       expect(html).toContain('You cancelled signing in with GitHub.');
       expect(html).toContain('<code>access_denied</code>');
-      expect(await (await browser.fetch(`${publicUrl}/account`)).text()).toContain('You are not signed in');
+      expect(await (await browser.fetch(`${stack.publicUrl}/account`)).text()).toContain(
+        'You are not signed in',
+      );
     } finally {
-      services.emulator.configure({ autoApprove: 'octocat' });
+      stack.services.emulator.configure({ autoApprove: 'octocat' });
     }
   });
 
   test('answers other methods with 405 and Allow: GET', async () => {
-    const response = await fetch(`${publicUrl}/account/sign-in`, { method: 'POST', redirect: 'manual' });
+    const response = await fetch(`${stack.publicUrl}/account/sign-in`, {
+      method: 'POST',
+      redirect: 'manual',
+    });
     expect(response.status).toBe(405);
     expect(response.headers.get('allow')).toBe('GET');
   });
@@ -220,9 +207,9 @@ describe('signing in on the connected-apps page', () => {
     const github = await startSignIn(browser);
     const callback = new URL(await approvedAtGitHub(browser, github));
     await browser.fetch(callback.href);
-    const text = gateway.logs.text();
+    const text = stack.gateway.logs.text();
     for (const secret of [
-      browser.cookie(publicUrl, COOKIE)!,
+      browser.cookie(stack.publicUrl, COOKIE)!,
       github.searchParams.get('state')!,
       callback.searchParams.get('code')!,
     ]) {

@@ -5,7 +5,9 @@ import {
   type RunningService,
   startService,
   type TestInfrastructure,
+  test,
 } from '@gatehouse/testing';
+import { startGateway, type TestGateway } from './test-gateway.ts';
 
 /** A free loopback port, for a gateway whose PUBLIC_URL must be known before it starts. */
 export async function freePort(): Promise<number> {
@@ -83,4 +85,32 @@ export async function startAuthServices(
       await emulator.close();
     },
   };
+}
+
+/**
+ * The gateway in-process, on a port known before it starts (PUBLIC_URL), in front of
+ * startAuthServices' stack: started before this describe's tests, stopped after them. The fields
+ * are filled in by then.
+ */
+export function gatewayWithAuthServices(): {
+  readonly gateway: TestGateway;
+  readonly services: AuthServices;
+  readonly publicUrl: string;
+} {
+  const stack = {} as { gateway: TestGateway; services: AuthServices; publicUrl: string };
+  test.beforeAll(async ({ infrastructure, isolation }) => {
+    const port = await freePort();
+    stack.publicUrl = `http://127.0.0.1:${port}`;
+    stack.services = await startAuthServices(infrastructure, isolation, { publicUrl: stack.publicUrl });
+    stack.gateway = await startGateway(infrastructure, isolation, {
+      PUBLIC_URL: stack.publicUrl,
+      PORT: String(port),
+      REDIS_KEY_PREFIX: `${isolation.redisPrefix}gateway:`,
+    });
+  }, 40_000);
+  test.afterAll(async () => {
+    await stack.gateway?.close();
+    await stack.services?.stop();
+  });
+  return stack;
 }

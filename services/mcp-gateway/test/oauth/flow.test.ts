@@ -1,10 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, test } from '@gatehouse/testing';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { type AuthServices, freePort, startAuthServices } from './auth-services.ts';
+import { gatewayWithAuthServices } from './auth-services.ts';
 import { Browser, hiddenField } from './browser.ts';
 import { withTestEventStream } from './event-stream.ts';
-import { startGateway, type TestGateway } from './test-gateway.ts';
 
 const FORM = { 'Content-Type': 'application/x-www-form-urlencoded' };
 const REDIRECT_URI = 'http://127.0.0.1:7777/callback';
@@ -17,27 +16,10 @@ function pkce() {
 // The gateway in-process, the real token and identity services as processes, GitHub emulated.
 describe('the OAuth flow through the gateway', () => {
   withTestEventStream();
-  let gateway: TestGateway;
-  let services: AuthServices;
-  let publicUrl: string;
-
-  test.beforeAll(async ({ infrastructure, isolation }) => {
-    const port = await freePort();
-    publicUrl = `http://127.0.0.1:${port}`;
-    services = await startAuthServices(infrastructure, isolation, { publicUrl });
-    gateway = await startGateway(infrastructure, isolation, {
-      PUBLIC_URL: publicUrl,
-      PORT: String(port),
-      REDIS_KEY_PREFIX: `${isolation.redisPrefix}gateway:`,
-    });
-  }, 40_000);
-  test.afterAll(async () => {
-    await gateway?.close();
-    await services?.stop();
-  });
+  const stack = gatewayWithAuthServices();
 
   async function register(metadata: Record<string, unknown>) {
-    const response = await fetch(`${publicUrl}/oauth/register`, {
+    const response = await fetch(`${stack.publicUrl}/oauth/register`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({
@@ -52,7 +34,7 @@ describe('the OAuth flow through the gateway', () => {
   }
 
   function authorizationUrl(clientId: string, challenge: string, extra: Record<string, string> = {}) {
-    const url = new URL(`${publicUrl}/oauth/authorize`);
+    const url = new URL(`${stack.publicUrl}/oauth/authorize`);
     url.search = new URLSearchParams({
       response_type: 'code',
       client_id: clientId,
@@ -61,14 +43,14 @@ describe('the OAuth flow through the gateway', () => {
       code_challenge_method: 'S256',
       scope: 'repos:read issues:read',
       state: 'state-123',
-      resource: `${publicUrl}/mcp`,
+      resource: `${stack.publicUrl}/mcp`,
       ...extra,
     }).toString();
     return url.href;
   }
 
   const token = (body: Record<string, string>, headers: Record<string, string> = {}) =>
-    fetch(`${publicUrl}/oauth/token`, {
+    fetch(`${stack.publicUrl}/oauth/token`, {
       method: 'POST',
       headers: { ...FORM, ...headers },
       body: new URLSearchParams(body).toString(),
@@ -96,7 +78,7 @@ describe('the OAuth flow through the gateway', () => {
       client_secret_expires_at: 0,
       client_id_issued_at: expect.any(Number),
       registration_access_token: expect.any(String),
-      registration_client_uri: `${publicUrl}/oauth/register/${client.client_id}`,
+      registration_client_uri: `${stack.publicUrl}/oauth/register/${client.client_id}`,
       redirect_uris: [REDIRECT_URI],
       client_name: 'Managed',
       token_endpoint_auth_method: 'client_secret_basic',
@@ -143,11 +125,11 @@ describe('the OAuth flow through the gateway', () => {
     // The session cookie is set on the way back from GitHub.
     const setCookie = browser.visits.find((visit) => visit.url.includes('/oauth/callback/github'));
     expect(setCookie).toBeDefined();
-    expect(browser.cookie(publicUrl, 'gatehouse_session')).toMatch(/^[A-Za-z0-9_-]{16,}$/);
+    expect(browser.cookie(stack.publicUrl, 'gatehouse_session')).toMatch(/^[A-Za-z0-9_-]{16,}$/);
 
     expect(callback.origin + callback.pathname).toBe(REDIRECT_URI);
     expect(callback.searchParams.get('state')).toBe('state-123');
-    expect(callback.searchParams.get('iss')).toBe(publicUrl);
+    expect(callback.searchParams.get('iss')).toBe(stack.publicUrl);
     const code = callback.searchParams.get('code')!;
 
     const response = await token({
@@ -156,7 +138,7 @@ describe('the OAuth flow through the gateway', () => {
       code_verifier: verifier,
       client_id: client.client_id,
       redirect_uri: REDIRECT_URI,
-      resource: `${publicUrl}/mcp`,
+      resource: `${stack.publicUrl}/mcp`,
     });
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
@@ -171,10 +153,10 @@ describe('the OAuth flow through the gateway', () => {
     ]);
     expect(tokens.token_type).toBe('Bearer');
 
-    const jwks = createRemoteJWKSet(new URL(`${publicUrl}/.well-known/jwks.json`));
+    const jwks = createRemoteJWKSet(new URL(`${stack.publicUrl}/.well-known/jwks.json`));
     const { payload, protectedHeader } = await jwtVerify(tokens.access_token, jwks, {
-      issuer: publicUrl,
-      audience: `${publicUrl}/mcp`,
+      issuer: stack.publicUrl,
+      audience: `${stack.publicUrl}/mcp`,
       typ: 'at+jwt',
     });
     expect(protectedHeader.alg).toBe('ES256');
@@ -214,7 +196,7 @@ describe('the OAuth flow through the gateway', () => {
     );
     expect(callback.searchParams.get('error')).toBe('access_denied');
     expect(callback.searchParams.get('state')).toBe('state-123');
-    expect(callback.searchParams.get('iss')).toBe(publicUrl);
+    expect(callback.searchParams.get('iss')).toBe(stack.publicUrl);
     expect(callback.searchParams.get('code')).toBeNull();
   });
 
@@ -256,7 +238,7 @@ describe('the OAuth flow through the gateway', () => {
     expect(pair.refresh_token).not.toBe(issued.refresh_token);
 
     const introspect = (value: string) =>
-      fetch(`${publicUrl}/oauth/introspect`, {
+      fetch(`${stack.publicUrl}/oauth/introspect`, {
         method: 'POST',
         headers: { ...FORM, ...basic },
         body: `token=${value}`,
@@ -269,7 +251,7 @@ describe('the OAuth flow through the gateway', () => {
     });
     expect(typeof active.exp).toBe('number');
 
-    const revoked = await fetch(`${publicUrl}/oauth/revoke`, {
+    const revoked = await fetch(`${stack.publicUrl}/oauth/revoke`, {
       method: 'POST',
       headers: { ...FORM, ...basic },
       body: `token=${pair.refresh_token}&token_type_hint=refresh_token`,
@@ -282,7 +264,7 @@ describe('the OAuth flow through the gateway', () => {
   });
 
   test('serves the token service JWKS, cacheable', async () => {
-    const response = await fetch(`${publicUrl}/.well-known/jwks.json`);
+    const response = await fetch(`${stack.publicUrl}/.well-known/jwks.json`);
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('public, max-age=60');
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
@@ -309,7 +291,7 @@ describe('the OAuth flow through the gateway', () => {
         })
       ).json();
 
-      const account = await browser.fetch(`${publicUrl}/account`);
+      const account = await browser.fetch(`${stack.publicUrl}/account`);
       expect(account.status).toBe(200);
       const html = await account.text();
       expect(html).toContain('Listed app');
@@ -320,16 +302,20 @@ describe('the OAuth flow through the gateway', () => {
       expect(action).toBeDefined();
 
       const post = (body: string, headers: Record<string, string> = {}) =>
-        browser.fetch(`${publicUrl}${action}`, { method: 'POST', headers: { ...FORM, ...headers }, body });
+        browser.fetch(`${stack.publicUrl}${action}`, {
+          method: 'POST',
+          headers: { ...FORM, ...headers },
+          body,
+        });
       const forged = await post(`csrf_token=${encodeURIComponent(`${csrf}x`)}`);
       expect(forged.status).toBe(403);
       expect(await forged.text()).toContain('The form has expired; reload the page and try again.');
-      expect(await (await browser.fetch(`${publicUrl}/account`)).text()).toContain('Listed app');
+      expect(await (await browser.fetch(`${stack.publicUrl}/account`)).text()).toContain('Listed app');
 
       const done = await post(`csrf_token=${encodeURIComponent(csrf)}`, { 'Sec-Fetch-Site': 'same-origin' });
       expect(done.status).toBe(303);
       expect(done.headers.get('location')).toBe('/account?notice=revoked');
-      const after = await (await browser.fetch(`${publicUrl}/account?notice=revoked`)).text();
+      const after = await (await browser.fetch(`${stack.publicUrl}/account?notice=revoked`)).text();
       expect(after).toContain('Access revoked.');
       expect(after).not.toContain('Listed app');
       const refresh = await token({
@@ -342,10 +328,10 @@ describe('the OAuth flow through the gateway', () => {
 
     test('signs out: the session ends and the cookie is cleared', async () => {
       const { browser } = await authorizedClient();
-      const html = await (await browser.fetch(`${publicUrl}/account`)).text();
+      const html = await (await browser.fetch(`${stack.publicUrl}/account`)).text();
       const csrf = hiddenField(html, 'csrf_token');
-      const sessionId = browser.cookie(publicUrl, 'gatehouse_session');
-      const response = await browser.fetch(`${publicUrl}/account/logout`, {
+      const sessionId = browser.cookie(stack.publicUrl, 'gatehouse_session');
+      const response = await browser.fetch(`${stack.publicUrl}/account/logout`, {
         method: 'POST',
         headers: FORM,
         body: `csrf_token=${encodeURIComponent(csrf)}`,
@@ -354,10 +340,12 @@ describe('the OAuth flow through the gateway', () => {
       expect(response.headers.get('set-cookie')).toMatch(
         /^gatehouse_session=; Path=\/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Lax$/,
       );
-      expect(browser.cookie(publicUrl, 'gatehouse_session')).toBeUndefined();
+      expect(browser.cookie(stack.publicUrl, 'gatehouse_session')).toBeUndefined();
       // The old session id is dead at identity too, not just forgotten by this browser.
-      browser.setCookie(publicUrl, 'gatehouse_session', sessionId!);
-      expect(await (await browser.fetch(`${publicUrl}/account`)).text()).toContain('You are not signed in');
+      browser.setCookie(stack.publicUrl, 'gatehouse_session', sessionId!);
+      expect(await (await browser.fetch(`${stack.publicUrl}/account`)).text()).toContain(
+        'You are not signed in',
+      );
     });
   });
 
@@ -372,13 +360,13 @@ describe('the OAuth flow through the gateway', () => {
         redirect_uri: REDIRECT_URI,
       })
     ).json();
-    const text = gateway.logs.text();
+    const text = stack.gateway.logs.text();
     for (const secret of [
       callback.searchParams.get('code')!,
       verifier,
       tokens.access_token,
       tokens.refresh_token,
-      browser.cookie(publicUrl, 'gatehouse_session')!,
+      browser.cookie(stack.publicUrl, 'gatehouse_session')!,
     ]) {
       expect(text).not.toContain(secret);
     }
