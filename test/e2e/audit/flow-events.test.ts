@@ -1,13 +1,11 @@
-import { createHash } from 'node:crypto';
-import { describe, expect, type RunningService, startService, test } from '@gatehouse/testing';
+import { describe, expect, test } from '@gatehouse/testing';
 import { auth } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { decodeJwt } from 'jose';
-import { connect } from 'nats';
 import { buildWidgets } from '../../../services/mcp-gateway/widgets/build.ts';
 import { MemoryProvider, REDIRECT_URI } from '../mcp/memory-provider.ts';
-import { Browser, type Stack, startStack, withTestEventStream } from '../oauth/stack.ts';
+import { Browser, type Stack, wholeStack, withTestEventStream } from '../oauth/stack.ts';
 
 // One person's whole session, every service a process of its own: the MCP SDK client registers,
 // is authorized through GitHub (emulated) and consent, calls two tools, refreshes, and revokes.
@@ -19,8 +17,6 @@ const EVENT = { type: '', occurred_at: '', outcome: '' };
 type StoredEvent = typeof EVENT & Record<string, unknown>;
 
 let stack: Stack;
-let worker: RunningService;
-let audit: RunningService;
 
 async function auditLog(filters: Record<string, string>): Promise<StoredEvent[]> {
   const query = new URLSearchParams({ ...filters, order: 'oldest_first', limit: '1000' });
@@ -44,26 +40,7 @@ function inSteps(events: readonly StoredEvent[], steps: readonly (readonly strin
 
 describe('the audit trail of a whole session', () => {
   withTestEventStream();
-  test.beforeAll(async ({ infrastructure, isolation }) => {
-    await buildWidgets({ quiet: true });
-    stack = await startStack(infrastructure, isolation, {
-      gatewayEnv: { ADMIN_TOKEN_SHA256: createHash('sha256').update(ADMIN_TOKEN).digest('hex') },
-    });
-    [worker, audit] = await Promise.all([
-      startService('github-worker', { ...stack.env, GITHUB_API_URL: stack.emulator.apiUrl }),
-      // The test's event stream is small; the audit service, which owns its limits, keeps it so.
-      startService('audit', { ...stack.env, EVENT_STREAM_MAX_BYTES: '16MiB' }),
-    ]);
-  }, 90_000);
-  test.afterAll(async ({ infrastructure, isolation }) => {
-    await Promise.all([worker?.stop(), audit?.stop()]);
-    await stack?.stop();
-    const nc = await connect({ servers: infrastructure.natsUrl });
-    await (await nc.jetstreamManager()).streams
-      .delete(`${isolation.natsPrefix}_AUDIT_DLQ`)
-      .catch(() => false);
-    await nc.close();
-  });
+  stack = wholeStack(ADMIN_TOKEN, { beforeStart: () => buildWidgets({ quiet: true }) });
 
   test('registration, authorization, tool calls, refresh and revocation are recorded, by person and by client', async () => {
     const serverUrl = `${stack.publicUrl}/mcp`;

@@ -1,11 +1,9 @@
-import { createHash } from 'node:crypto';
-import { describe, expect, type RunningService, startService, test } from '@gatehouse/testing';
+import { describe, expect, test } from '@gatehouse/testing';
 import { auth } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { connect } from 'nats';
 import { MemoryProvider, REDIRECT_URI } from '../mcp/memory-provider.ts';
-import { Browser, type Stack, startStack, withTestEventStream } from './stack.ts';
+import { Browser, wholeStack, withTestEventStream } from './stack.ts';
 
 // A person connects an app, later opens /account in another browser and signs in with GitHub
 // there. Every service is a process of its own; GitHub is emulated. The account sign-in must not
@@ -13,31 +11,9 @@ import { Browser, type Stack, startStack, withTestEventStream } from './stack.ts
 
 const ADMIN_TOKEN = 'account-sign-in-admin-token-3b9e71c2d4f0a685';
 
-let stack: Stack;
-let worker: RunningService;
-let audit: RunningService;
-
 describe('signing in on /account with the whole stack', () => {
   withTestEventStream();
-  test.beforeAll(async ({ infrastructure, isolation }) => {
-    stack = await startStack(infrastructure, isolation, {
-      gatewayEnv: { ADMIN_TOKEN_SHA256: createHash('sha256').update(ADMIN_TOKEN).digest('hex') },
-    });
-    [worker, audit] = await Promise.all([
-      startService('github-worker', { ...stack.env, GITHUB_API_URL: stack.emulator.apiUrl }),
-      startService('audit', { ...stack.env, EVENT_STREAM_MAX_BYTES: '16MiB' }),
-    ]);
-  }, 90_000);
-  test.afterAll(async ({ infrastructure, isolation }) => {
-    await Promise.all([worker?.stop(), audit?.stop()]);
-    await stack?.stop();
-    // The audit service's dead-letter stream reserves its max_bytes on the shared NATS server.
-    const nc = await connect({ servers: infrastructure.natsUrl });
-    await (await nc.jetstreamManager()).streams
-      .delete(`${isolation.natsPrefix}_AUDIT_DLQ`)
-      .catch(() => false);
-    await nc.close();
-  });
+  const stack = wholeStack(ADMIN_TOKEN);
 
   test('the app keeps working, /account lists it, and the audit log records an account sign-in', async () => {
     const serverUrl = `${stack.publicUrl}/mcp`;

@@ -1,9 +1,12 @@
+import { createHash } from 'node:crypto';
 import {
   type Isolation,
   type RunningService,
   startService,
   type TestInfrastructure,
+  test,
 } from '@gatehouse/testing';
+import { connect } from 'nats';
 import {
   type AuthServices,
   freePort,
@@ -57,4 +60,42 @@ export async function startStack(
       await services.stop();
     },
   };
+}
+
+/**
+ * All five services as processes (startStack, the github-worker and audit), the gateway's admin
+ * API on with `adminToken`: started before this describe's tests (after `beforeStart`), stopped
+ * after them. The returned Stack is filled in by then.
+ */
+export function wholeStack(
+  adminToken: string,
+  options: { beforeStart?: () => Promise<unknown> } = {},
+): Stack {
+  const stack = {} as Stack;
+  let more: RunningService[] = [];
+  test.beforeAll(async ({ infrastructure, isolation }) => {
+    await options.beforeStart?.();
+    Object.assign(
+      stack,
+      await startStack(infrastructure, isolation, {
+        gatewayEnv: { ADMIN_TOKEN_SHA256: createHash('sha256').update(adminToken).digest('hex') },
+      }),
+    );
+    more = await Promise.all([
+      startService('github-worker', { ...stack.env, GITHUB_API_URL: stack.emulator.apiUrl }),
+      // The test's event stream is small; the audit service, which owns its limits, keeps it so.
+      startService('audit', { ...stack.env, EVENT_STREAM_MAX_BYTES: '16MiB' }),
+    ]);
+  }, 90_000);
+  test.afterAll(async ({ infrastructure, isolation }) => {
+    await Promise.all(more.map((service) => service.stop()));
+    await stack.stop?.();
+    // The audit service's dead-letter stream reserves its max_bytes on the shared NATS server.
+    const nc = await connect({ servers: infrastructure.natsUrl });
+    await (await nc.jetstreamManager()).streams
+      .delete(`${isolation.natsPrefix}_AUDIT_DLQ`)
+      .catch(() => false);
+    await nc.close();
+  });
+  return stack;
 }
