@@ -1,27 +1,21 @@
 import { randomBytes } from 'node:crypto';
-import type { MessageShape } from '@bufbuild/protobuf';
 import type { BusError } from '@gatehouse/bus';
 import { type RunningGitHubEmulator, startGitHubEmulator } from '@gatehouse/github-emulator';
 import { identity, Outcome, token } from '@gatehouse/proto';
 import { describe, expect, type RunningService, startService, test } from '@gatehouse/testing';
-import { identityEnv, type RunningIdentity, runIdentity } from './support.ts';
+import {
+  atGitHub,
+  Browser,
+  ISSUER,
+  identityEnv,
+  type RunningIdentity,
+  runIdentity,
+  type Step,
+} from './support.ts';
 
-type Step = MessageShape<typeof identity.AuthorizationStepSchema>;
-
-const ISSUER = 'http://localhost:8080';
-const CALLBACK = `${ISSUER}/oauth/callback/github`;
 const ORIGIN = { ip: '198.51.100.24', userAgent: 'AccountTest/1.0' };
 const { startAccountSignIn, completeUpstreamLogin, getSession, getUpstreamToken } =
   identity.IdentityService.method;
-
-/** A browser: the cookie the gateway would set from `set_session` and send back. */
-class Browser {
-  sessionId = '';
-  remember(step: Step): Step {
-    if (step.setSession) this.sessionId = step.setSession.id;
-    return step;
-  }
-}
 
 // Signing in from /account (no client, no authorization request) over the real bus, GitHub emulated.
 describe('account sign-in', () => {
@@ -48,16 +42,6 @@ describe('account sign-in', () => {
     call()
       .request(startAccountSignIn, { sessionId: browser.sessionId, origin: ORIGIN })
       .then((step) => browser.remember(step));
-
-  /** The browser at GitHub; the emulator signs octocat in and sends it to our callback. */
-  async function atGitHub(step: Step): Promise<Record<string, string>> {
-    expect(step.step.case).toBe('redirectTo');
-    const response = await fetch(step.step.value as string, { redirect: 'manual' });
-    expect(response.status).toBe(302);
-    const back = new URL(response.headers.get('location')!);
-    expect(back.origin + back.pathname).toBe(CALLBACK);
-    return Object.fromEntries(back.searchParams);
-  }
 
   const callback = (browser: Browser, params: Record<string, string>) =>
     call()

@@ -3,24 +3,21 @@ import type { MessageShape } from '@bufbuild/protobuf';
 import { type RunningGitHubEmulator, startGitHubEmulator } from '@gatehouse/github-emulator';
 import { identity, Outcome, token } from '@gatehouse/proto';
 import { describe, expect, type RunningService, startService, test } from '@gatehouse/testing';
-import { identityEnv, type RunningIdentity, runIdentity } from './support.ts';
+import {
+  atGitHub,
+  Browser,
+  CALLBACK,
+  ISSUER,
+  identityEnv,
+  type RunningIdentity,
+  runIdentity,
+  type Step,
+} from './support.ts';
 
-type Step = MessageShape<typeof identity.AuthorizationStepSchema>;
 type ConsentPage = MessageShape<typeof identity.ConsentPageSchema>;
 
-const ISSUER = 'http://localhost:8080';
 const RESOURCE = `${ISSUER}/mcp`;
-const CALLBACK = `${ISSUER}/oauth/callback/github`;
 const ORIGIN = { ip: '198.51.100.23', userAgent: 'FlowTest/1.0' };
-
-/** A browser: the cookie the gateway would set from `set_session` and send back. */
-class Browser {
-  sessionId = '';
-  remember(step: Step): Step {
-    if (step.setSession) this.sessionId = step.setSession.id;
-    return step;
-  }
-}
 
 function pkce() {
   const verifier = randomBytes(32).toString('base64url');
@@ -87,16 +84,6 @@ describe('the authorization flow', () => {
         origin: ORIGIN,
       })
       .then((step) => browser.remember(step));
-  }
-
-  /** The browser at GitHub; the emulator signs octocat in and sends it to our callback. */
-  async function atGitHub(step: Step): Promise<Record<string, string>> {
-    expect(step.step.case).toBe('redirectTo');
-    const response = await fetch(step.step.value as string, { redirect: 'manual' });
-    expect(response.status).toBe(302);
-    const back = new URL(response.headers.get('location')!);
-    expect(back.origin + back.pathname).toBe(CALLBACK);
-    return Object.fromEntries(back.searchParams);
   }
 
   function callback(browser: Browser, params: Record<string, string>) {

@@ -1,11 +1,42 @@
-import { fromBinary } from '@bufbuild/protobuf';
+import { fromBinary, type MessageShape } from '@bufbuild/protobuf';
 import { Bus, eventStreamName } from '@gatehouse/bus';
 import type { RunningGitHubEmulator } from '@gatehouse/github-emulator';
 import { createLogger } from '@gatehouse/logging';
-import { type Event, EventSchema } from '@gatehouse/proto';
-import { type CapturedLogs, captureLogs, type Isolation, type TestInfrastructure } from '@gatehouse/testing';
+import { type Event, EventSchema, type identity } from '@gatehouse/proto';
+import {
+  type CapturedLogs,
+  captureLogs,
+  expect,
+  type Isolation,
+  type TestInfrastructure,
+} from '@gatehouse/testing';
 import { type Config, loadConfig } from '../src/config.ts';
 import { type IdentityService, openIdentityService, shutdownSteps } from '../src/start.ts';
+
+export type Step = MessageShape<typeof identity.AuthorizationStepSchema>;
+
+/** PUBLIC_URL when unset: what identity's redirects and `iss` are built from in these tests. */
+export const ISSUER = 'http://localhost:8080';
+export const CALLBACK = `${ISSUER}/oauth/callback/github`;
+
+/** A browser: the cookie the gateway would set from `set_session` and send back. */
+export class Browser {
+  sessionId = '';
+  remember(step: Step): Step {
+    if (step.setSession) this.sessionId = step.setSession.id;
+    return step;
+  }
+}
+
+/** The browser at GitHub; the emulator signs octocat in and sends it to our callback. */
+export async function atGitHub(step: Step): Promise<Record<string, string>> {
+  expect(step.step.case).toBe('redirectTo');
+  const response = await fetch(step.step.value as string, { redirect: 'manual' });
+  expect(response.status).toBe(302);
+  const back = new URL(response.headers.get('location')!);
+  expect(back.origin + back.pathname).toBe(CALLBACK);
+  return Object.fromEntries(back.searchParams);
+}
 
 /** The service's environment for one test file: its own database, subject prefix and key prefix. */
 export function identityEnv(
