@@ -6,6 +6,7 @@ import { describe, expect, type RunningService, startService, test } from '@gate
 import {
   atGitHub,
   Browser,
+  cancelAtGitHub,
   ISSUER,
   identityEnv,
   type RunningIdentity,
@@ -186,15 +187,7 @@ describe('account sign-in', () => {
     try {
       const browser = new Browser();
       const started = await start(browser);
-      const signInPage = await (await fetch(started.step.value as string)).text();
-      const requestId = /name="request_id" value="([^"]+)"/.exec(signInPage)?.[1];
-      const cancelled = await fetch(`${emulator.url}/login/oauth/authorize`, {
-        method: 'POST',
-        body: new URLSearchParams({ request_id: requestId!, cancel: '1' }),
-        redirect: 'manual',
-      });
-      const returned = Object.fromEntries(new URL(cancelled.headers.get('location')!).searchParams);
-      expect(returned.error).toBe('access_denied');
+      const returned = await cancelAtGitHub(started, emulator.url);
 
       const seen = identityService.events.all().length;
       const step = await callback(browser, returned);

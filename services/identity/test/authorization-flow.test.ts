@@ -7,6 +7,7 @@ import {
   atGitHub,
   Browser,
   CALLBACK,
+  cancelAtGitHub,
   ISSUER,
   identityEnv,
   type RunningIdentity,
@@ -309,16 +310,7 @@ describe('the authorization flow', () => {
     try {
       const browser = new Browser();
       const started = await authorize(browser, { state: 'cancel-me' });
-      const signInPage = await (await fetch(started.step.value as string)).text();
-      const requestId = /name="request_id" value="([^"]+)"/.exec(signInPage)?.[1];
-      expect(requestId).toBeDefined();
-      const cancelled = await fetch(`${emulator.url}/login/oauth/authorize`, {
-        method: 'POST',
-        body: new URLSearchParams({ request_id: requestId!, cancel: '1' }),
-        redirect: 'manual',
-      });
-      const returned = Object.fromEntries(new URL(cancelled.headers.get('location')!).searchParams);
-      expect(returned.error).toBe('access_denied');
+      const returned = await cancelAtGitHub(started, emulator.url);
 
       const seen = identityService.events.all().length;
       const answer = clientResponse(await callback(browser, returned));

@@ -38,6 +38,24 @@ export async function atGitHub(step: Step): Promise<Record<string, string>> {
   return Object.fromEntries(back.searchParams);
 }
 
+/**
+ * The browser at GitHub's sign-in page (auto-approve off) pressing Cancel: the query GitHub sends
+ * back to our callback (`error=access_denied`, and the state).
+ */
+export async function cancelAtGitHub(step: Step, emulatorUrl: string): Promise<Record<string, string>> {
+  const signInPage = await (await fetch(step.step.value as string)).text();
+  const requestId = /name="request_id" value="([^"]+)"/.exec(signInPage)?.[1];
+  expect(requestId).toBeDefined();
+  const cancelled = await fetch(`${emulatorUrl}/login/oauth/authorize`, {
+    method: 'POST',
+    body: new URLSearchParams({ request_id: requestId!, cancel: '1' }),
+    redirect: 'manual',
+  });
+  const returned = Object.fromEntries(new URL(cancelled.headers.get('location')!).searchParams);
+  expect(returned.error).toBe('access_denied');
+  return returned;
+}
+
 /** The service's environment for one test file: its own database, subject prefix and key prefix. */
 export function identityEnv(
   infrastructure: TestInfrastructure,
