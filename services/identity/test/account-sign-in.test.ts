@@ -1,18 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { BusError } from '@gatehouse/bus';
-import { type RunningGitHubEmulator, startGitHubEmulator } from '@gatehouse/github-emulator';
 import { identity, Outcome, token } from '@gatehouse/proto';
-import { describe, expect, type RunningService, startService, test } from '@gatehouse/testing';
-import {
-  atGitHub,
-  Browser,
-  cancelAtGitHub,
-  ISSUER,
-  identityEnv,
-  type RunningIdentity,
-  runIdentity,
-  type Step,
-} from './support.ts';
+import { describe, expect, test } from '@gatehouse/testing';
+import { atGitHub, Browser, cancelAtGitHub, ISSUER, identityWithTokenService, type Step } from './support.ts';
 
 const ORIGIN = { ip: '198.51.100.24', userAgent: 'AccountTest/1.0' };
 const { startAccountSignIn, completeUpstreamLogin, getSession, getUpstreamToken } =
@@ -20,24 +10,9 @@ const { startAccountSignIn, completeUpstreamLogin, getSession, getUpstreamToken 
 
 // Signing in from /account (no client, no authorization request) over the real bus, GitHub emulated.
 describe('account sign-in', () => {
-  let emulator: RunningGitHubEmulator;
-  let tokenService: RunningService;
-  let identityService: RunningIdentity;
+  const stack = identityWithTokenService();
 
-  test.beforeAll(async ({ infrastructure, isolation }) => {
-    emulator = await startGitHubEmulator();
-    const env = identityEnv(infrastructure, isolation, emulator);
-    tokenService = await startService('token', env);
-    identityService = await runIdentity(env);
-  }, 40_000);
-
-  test.afterAll(async () => {
-    await tokenService?.stop();
-    await identityService?.close();
-    await emulator?.close();
-  });
-
-  const call = () => identityService.caller;
+  const call = () => stack.identity.caller;
 
   const start = (browser: Browser) =>
     call()
@@ -97,7 +72,7 @@ describe('account sign-in', () => {
     const browser = new Browser();
     const started = await start(browser);
     const github = new URL(started.step.value as string);
-    expect(github.origin + github.pathname).toBe(`${emulator.url}/login/oauth/authorize`);
+    expect(github.origin + github.pathname).toBe(`${stack.emulator.url}/login/oauth/authorize`);
     expect(github.searchParams.get('scope')).toBe('');
     expect(github.searchParams.get('prompt')).toBeNull();
     expect(github.searchParams.get('code_challenge_method')).toBe('S256');
@@ -105,7 +80,7 @@ describe('account sign-in', () => {
     expect(started.setSession?.id).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const bindingCookie = browser.sessionId;
 
-    const seen = identityService.events.all().length;
+    const seen = stack.identity.events.all().length;
     const done = await callback(browser, await atGitHub(started));
     expect(done.step).toEqual({ case: 'redirectTo', value: `${ISSUER}/account` });
     // A new session id, never the binding cookie promoted.
@@ -116,7 +91,7 @@ describe('account sign-in', () => {
       githubLogin: 'octocat',
     });
 
-    const login = await identityService.events.next('identity.login.succeeded', seen);
+    const login = await stack.identity.events.next('identity.login.succeeded', seen);
     expect(login).toMatchObject({
       outcome: Outcome.SUCCESS,
       actor: { githubLogin: 'octocat' },
@@ -159,7 +134,7 @@ describe('account sign-in', () => {
     const after = await call().request(getUpstreamToken, { userId });
     expect(after.accessToken).toBe(before.accessToken);
     expect(after.scopes).toEqual(['repo']);
-    const user = await fetch(`${emulator.apiUrl}/user`, {
+    const user = await fetch(`${stack.emulator.apiUrl}/user`, {
       headers: { authorization: `Bearer ${after.accessToken}` },
     });
     expect(user.status).toBe(200);
@@ -168,7 +143,7 @@ describe('account sign-in', () => {
 
   test('a person who only ever signed in on /account has no GitHub token for tools', async () => {
     // A GitHub id of its own: octocat's may hold a token stored by another test.
-    emulator.configure({ autoApprove: 'hubot' });
+    stack.emulator.configure({ autoApprove: 'hubot' });
     try {
       const browser = await signedIn();
       const { userId, githubLogin } = await call().request(getSession, { sessionId: browser.sessionId });
@@ -178,25 +153,25 @@ describe('account sign-in', () => {
         .catch((error: BusError) => error);
       expect((refused as BusError).code).toBe('invalid_grant');
     } finally {
-      emulator.configure({ autoApprove: 'octocat' });
+      stack.emulator.configure({ autoApprove: 'octocat' });
     }
   });
 
   test('shows an error page, never a redirect, when the person cancels at GitHub', async () => {
-    emulator.configure({ autoApprove: null });
+    stack.emulator.configure({ autoApprove: null });
     try {
       const browser = new Browser();
       const started = await start(browser);
-      const returned = await cancelAtGitHub(started, emulator.url);
+      const returned = await cancelAtGitHub(started, stack.emulator.url);
 
-      const seen = identityService.events.all().length;
+      const seen = stack.identity.events.all().length;
       const step = await callback(browser, returned);
       expect(errorPage(step)).toEqual({
         error: 'access_denied',
         description: 'You cancelled signing in with GitHub. Sign in again from the Connected apps page.',
       });
       expect(step.setSession).toBeUndefined();
-      const failed = await identityService.events.next('identity.login.failed', seen);
+      const failed = await stack.identity.events.next('identity.login.failed', seen);
       expect(failed).toMatchObject({
         outcome: Outcome.DENIED,
         reason: 'access_denied',
@@ -204,7 +179,7 @@ describe('account sign-in', () => {
         details: { purpose: 'account', redirected: 'false' },
       });
     } finally {
-      emulator.configure({ autoApprove: 'octocat' });
+      stack.emulator.configure({ autoApprove: 'octocat' });
     }
   });
 
@@ -214,7 +189,7 @@ describe('account sign-in', () => {
     for (const victim of [randomBytes(32).toString('base64url'), '']) {
       const browser = new Browser();
       browser.sessionId = victim;
-      const seen = identityService.events.all().length;
+      const seen = stack.identity.events.all().length;
       const step = await callback(browser, returned);
       if (victim === '') {
         // The state was used by the first attempt: single use.
@@ -227,7 +202,7 @@ describe('account sign-in', () => {
           'This sign-in was started in another browser. Sign in again from the Connected apps page.',
       });
       expect(step.setSession).toBeUndefined();
-      const failed = await identityService.events.next('identity.login.failed', seen);
+      const failed = await stack.identity.events.next('identity.login.failed', seen);
       expect(failed).toMatchObject({ reason: 'browser_mismatch', details: { purpose: 'account' } });
     }
     const noCookie = new Browser();
@@ -238,7 +213,7 @@ describe('account sign-in', () => {
   test('answers temporarily_unavailable on a page when GitHub fails the code exchange', async () => {
     const browser = new Browser();
     const returned = await atGitHub(await start(browser));
-    emulator.configure({ faults: [{ path: '^/login/oauth/access_token$', status: 502, times: 1 }] });
+    stack.emulator.configure({ faults: [{ path: '^/login/oauth/access_token$', status: 502, times: 1 }] });
     expect(errorPage(await callback(browser, returned))).toMatchObject({ error: 'temporarily_unavailable' });
   });
 
@@ -253,9 +228,9 @@ describe('account sign-in', () => {
       browser.sessionId,
       returned.state!,
       returned.code!,
-      ...emulator.state.tokens.list().map((issued) => issued.token),
+      ...stack.emulator.state.tokens.list().map((issued) => issued.token),
     ];
-    const everything = identityService.logs.text() + identityService.events.raw();
+    const everything = stack.identity.logs.text() + stack.identity.events.raw();
     for (const secret of secrets) expect(everything).not.toContain(secret);
   });
 });

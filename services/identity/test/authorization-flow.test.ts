@@ -1,17 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { MessageShape } from '@bufbuild/protobuf';
-import { type RunningGitHubEmulator, startGitHubEmulator } from '@gatehouse/github-emulator';
 import { identity, Outcome, token } from '@gatehouse/proto';
-import { describe, expect, type RunningService, startService, test } from '@gatehouse/testing';
+import { describe, expect, test } from '@gatehouse/testing';
 import {
   atGitHub,
   Browser,
   CALLBACK,
   cancelAtGitHub,
   ISSUER,
-  identityEnv,
-  type RunningIdentity,
-  runIdentity,
+  identityWithTokenService,
   type Step,
 } from './support.ts';
 
@@ -26,24 +23,15 @@ function pkce() {
 }
 
 // The whole browser flow over the real bus: identity (its start composition) asks the real token
-// service process for clients and codes; GitHub is the emulator. The gateway's part — turning steps
+// service process for clients and codes; GitHub is the stack.emulator. The gateway's part — turning steps
 // into HTTP — is played by this test.
 describe('the authorization flow', () => {
-  let emulator: RunningGitHubEmulator;
-  let tokenService: RunningService;
-  let identityService: RunningIdentity;
+  const stack = identityWithTokenService();
   let clientId = '';
-
-  test.beforeAll(async ({ infrastructure, isolation }) => {
-    emulator = await startGitHubEmulator();
-    const env = identityEnv(infrastructure, isolation, emulator);
-    tokenService = await startService('token', env);
-    identityService = await runIdentity(env);
-  }, 40_000);
 
   // A client of its own per test: consents remembered by one test never skip another's page.
   test.beforeEach(async () => {
-    const registered = await identityService.caller.request(token.TokenService.method.registerClient, {
+    const registered = await stack.identity.caller.request(token.TokenService.method.registerClient, {
       metadata: {
         redirectUris: ['http://127.0.0.1/callback', 'https://app.example/cb'],
         clientName: 'Flow <Test> Client',
@@ -56,13 +44,7 @@ describe('the authorization flow', () => {
     clientId = registered.clientId;
   });
 
-  test.afterAll(async () => {
-    await tokenService?.stop();
-    await identityService?.close();
-    await emulator?.close();
-  });
-
-  const call = () => identityService.caller;
+  const call = () => stack.identity.caller;
 
   function authorize(browser: Browser, params: Record<string, string | undefined> = {}) {
     const defined = Object.fromEntries(
@@ -133,7 +115,7 @@ describe('the authorization flow', () => {
 
     // To GitHub, with our own state and PKCE, and a cookie to bind the sign-in to this browser.
     const github = new URL(started.step.value as string);
-    expect(github.origin + github.pathname).toBe(`${emulator.url}/login/oauth/authorize`);
+    expect(github.origin + github.pathname).toBe(`${stack.emulator.url}/login/oauth/authorize`);
     expect(github.searchParams.get('client_id')).toBe('gatehouse-dev');
     expect(github.searchParams.get('redirect_uri')).toBe(CALLBACK);
     expect(github.searchParams.get('scope')).toBe('repo');
@@ -181,7 +163,7 @@ describe('the authorization flow', () => {
     expect(tokens.accessToken.split('.')).toHaveLength(3);
     expect(tokens.scope.split(' ').sort()).toEqual(['issues:read', 'repos:read']);
 
-    const types = identityService.events.all().map((event) => event.type);
+    const types = stack.identity.events.all().map((event) => event.type);
     expect(types).toEqual(
       expect.arrayContaining([
         'identity.authorization.requested',
@@ -189,7 +171,7 @@ describe('the authorization flow', () => {
         'identity.consent.granted',
       ]),
     );
-    const login = await identityService.events.next('identity.login.succeeded');
+    const login = await stack.identity.events.next('identity.login.succeeded');
     expect(login).toMatchObject({
       outcome: Outcome.SUCCESS,
       actor: { githubLogin: 'octocat' },
@@ -204,10 +186,10 @@ describe('the authorization flow', () => {
     const page = await throughSignIn(browser, { scope: 'repos:read' });
     clientResponse(await decide(browser, page, true));
 
-    const seen = identityService.events.all().length;
+    const seen = stack.identity.events.all().length;
     const again = clientResponse(await authorize(browser, { scope: 'repos:read', state: 'second' }));
     expect(again.params).toEqual({ code: expect.any(String), state: 'second', iss: ISSUER });
-    const granted = await identityService.events.next('identity.consent.granted', seen);
+    const granted = await stack.identity.events.next('identity.consent.granted', seen);
     expect(granted.details).toMatchObject({ remembered: 'true' });
 
     const forced = await authorize(browser, { scope: 'repos:read', prompt: 'consent' });
@@ -296,23 +278,23 @@ describe('the authorization flow', () => {
     const attacker = new Browser();
     const returned = await atGitHub(await authorize(attacker));
     victim.sessionId = randomBytes(32).toString('base64url');
-    const seen = identityService.events.all().length;
+    const seen = stack.identity.events.all().length;
     expect(errorPage(await callback(victim, returned))).toEqual({
       error: 'access_denied',
       description: 'This sign-in was started in another browser. Start again from the application.',
     });
-    const failed = await identityService.events.next('identity.login.failed', seen);
+    const failed = await stack.identity.events.next('identity.login.failed', seen);
     expect(failed).toMatchObject({ outcome: Outcome.DENIED, reason: 'browser_mismatch' });
   });
 
   test('sends access_denied to the client when the person cancels at GitHub', async () => {
-    emulator.configure({ autoApprove: null });
+    stack.emulator.configure({ autoApprove: null });
     try {
       const browser = new Browser();
       const started = await authorize(browser, { state: 'cancel-me' });
-      const returned = await cancelAtGitHub(started, emulator.url);
+      const returned = await cancelAtGitHub(started, stack.emulator.url);
 
-      const seen = identityService.events.all().length;
+      const seen = stack.identity.events.all().length;
       const answer = clientResponse(await callback(browser, returned));
       expect(answer.at).toBe('http://127.0.0.1:5555/callback');
       expect(answer.params).toEqual({
@@ -321,17 +303,17 @@ describe('the authorization flow', () => {
         state: 'cancel-me',
         iss: ISSUER,
       });
-      const failed = await identityService.events.next('identity.login.failed', seen);
+      const failed = await stack.identity.events.next('identity.login.failed', seen);
       expect(failed).toMatchObject({ outcome: Outcome.DENIED, reason: 'access_denied', clientId });
     } finally {
-      emulator.configure({ autoApprove: 'octocat' });
+      stack.emulator.configure({ autoApprove: 'octocat' });
     }
   });
 
   test('answers temporarily_unavailable when GitHub fails the code exchange', async () => {
     const browser = new Browser();
     const returned = await atGitHub(await authorize(browser));
-    emulator.configure({ faults: [{ path: '^/login/oauth/access_token$', status: 502, times: 1 }] });
+    stack.emulator.configure({ faults: [{ path: '^/login/oauth/access_token$', status: 502, times: 1 }] });
     expect(clientResponse(await callback(browser, returned)).params).toMatchObject({
       error: 'temporarily_unavailable',
       state: 'client-state-1',
@@ -380,20 +362,20 @@ describe('the authorization flow', () => {
   test('sends access_denied when the person denies, and remembers nothing', async () => {
     const browser = new Browser();
     const page = await throughSignIn(browser, { scope: 'pulls:write', state: 'deny-me' });
-    const seen = identityService.events.all().length;
+    const seen = stack.identity.events.all().length;
     expect(clientResponse(await decide(browser, page, false)).params).toEqual({
       error: 'access_denied',
       error_description: 'The person denied access.',
       state: 'deny-me',
       iss: ISSUER,
     });
-    expect((await identityService.events.next('identity.consent.denied', seen)).outcome).toBe(Outcome.DENIED);
+    expect((await stack.identity.events.next('identity.consent.denied', seen)).outcome).toBe(Outcome.DENIED);
     expect((await authorize(browser, { scope: 'pulls:write' })).step.case).toBe('consent');
   });
 
   test('shows an error page, never a redirect, for an unknown client or redirect URI', async () => {
     const browser = new Browser();
-    const seen = identityService.events.all().length;
+    const seen = stack.identity.events.all().length;
     expect(errorPage(await authorize(browser, { client_id: 'no-such-client' }))).toEqual({
       error: 'invalid_client',
       description: 'The client is not known to this server.',
@@ -405,7 +387,7 @@ describe('the authorization flow', () => {
     expect(errorPage(await authorize(browser, { redirect_uri: undefined }))).toMatchObject({
       error: 'invalid_request',
     });
-    const rejected = await identityService.events.next('identity.authorization.rejected', seen);
+    const rejected = await stack.identity.events.next('identity.authorization.rejected', seen);
     expect(rejected).toMatchObject({ outcome: Outcome.FAILURE, reason: 'client_not_found', ip: ORIGIN.ip });
   });
 
@@ -430,7 +412,7 @@ describe('the authorization flow', () => {
     // ChatGPT and Claude add OpenID scopes; they are ignored, not refused.
     const tolerated = await authorize(browser, { scope: 'openid profile email offline_access repos:read' });
     expect(tolerated.step.case).toBe('redirectTo');
-    expect(new URL(tolerated.step.value as string).origin).toBe(emulator.url);
+    expect(new URL(tolerated.step.value as string).origin).toBe(stack.emulator.url);
   });
 
   test('leaves no session id, state, code, CSRF token or GitHub token in logs or events', async () => {
@@ -449,9 +431,9 @@ describe('the authorization flow', () => {
       page.csrfToken,
       page.pendingId,
       answer.params.code!,
-      ...emulator.state.tokens.list().map((issued) => issued.token),
+      ...stack.emulator.state.tokens.list().map((issued) => issued.token),
     ];
-    const everything = identityService.logs.text() + identityService.events.raw() + tokenService.output();
+    const everything = stack.identity.logs.text() + stack.identity.events.raw() + stack.token.output();
     for (const secret of secrets) expect(everything).not.toContain(secret);
   });
 });

@@ -1,6 +1,6 @@
 import { fromBinary, type MessageShape } from '@bufbuild/protobuf';
 import { Bus, eventStreamName } from '@gatehouse/bus';
-import type { RunningGitHubEmulator } from '@gatehouse/github-emulator';
+import { type RunningGitHubEmulator, startGitHubEmulator } from '@gatehouse/github-emulator';
 import { createLogger } from '@gatehouse/logging';
 import { type Event, EventSchema, type identity } from '@gatehouse/proto';
 import {
@@ -8,7 +8,10 @@ import {
   captureLogs,
   expect,
   type Isolation,
+  type RunningService,
+  startService,
   type TestInfrastructure,
+  test,
 } from '@gatehouse/testing';
 import { type Config, loadConfig } from '../src/config.ts';
 import { type IdentityService, openIdentityService, shutdownSteps } from '../src/start.ts';
@@ -146,4 +149,28 @@ export async function recordEvents(bus: Bus): Promise<EventRecorder> {
       throw new Error(`no ${type} event; saw ${events.map((event) => event.type).join(', ')}`);
     },
   };
+}
+
+/**
+ * Identity (its start composition, in-process) with the real token service as a process and GitHub
+ * emulated: started before this describe's tests, stopped after. The fields are filled in by then.
+ */
+export function identityWithTokenService(): {
+  readonly emulator: RunningGitHubEmulator;
+  readonly identity: RunningIdentity;
+  readonly token: RunningService;
+} {
+  const stack = {} as { emulator: RunningGitHubEmulator; identity: RunningIdentity; token: RunningService };
+  test.beforeAll(async ({ infrastructure, isolation }) => {
+    stack.emulator = await startGitHubEmulator();
+    const env = identityEnv(infrastructure, isolation, stack.emulator);
+    stack.token = await startService('token', env);
+    stack.identity = await runIdentity(env);
+  }, 40_000);
+  test.afterAll(async () => {
+    await stack.token?.stop();
+    await stack.identity?.close();
+    await stack.emulator?.close();
+  });
+  return stack;
 }
