@@ -1,11 +1,10 @@
 import { refuseOnPage } from '../errors.ts';
 import type { Deadline, Origin } from '../request.ts';
-import type { UpstreamState, User } from '../store/ports.ts';
-import { GitHubOAuthError } from '../upstream/github-oauth.ts';
+import type { UpstreamState } from '../store/ports.ts';
 import type { AuditContext } from './answer.ts';
 import type { AuthorizationDeps } from './deps.ts';
 import type { AuthorizationStep } from './step.ts';
-import { openSignedInSession, redirectToGitHub, signedInPerson } from './upstream-login.ts';
+import { openSignedInSession, personFromCallback, redirectToGitHub } from './upstream-login.ts';
 
 export interface StartAccountSignInInput {
   /** The browser's session cookie, or ''. */
@@ -48,43 +47,20 @@ export async function completeAccountSignIn(
   call: Deadline,
   audit: AuditContext,
 ): Promise<AuthorizationStep> {
-  const githubError = input.params.error;
-  if (githubError) {
-    throw githubError === 'access_denied'
-      ? refuseOnPage(
-          'access_denied',
-          `You cancelled signing in with GitHub. ${SIGN_IN_AGAIN}`,
-          'access_denied',
-        )
-      : refuseOnPage(
-          'server_error',
-          'Sign-in with GitHub failed.',
-          `github_${githubError.replace(/[^a-z_]/g, '').slice(0, 40)}`,
-        );
-  }
-  const code = input.params.code;
-  if (!code || code.length > 512) {
-    throw refuseOnPage(
-      'server_error',
-      'GitHub did not return an authorization code.',
-      'upstream_code_missing',
-    );
-  }
-
   // GitHub's token is deliberately not stored in the vault: it carries none of the scopes the
   // connected apps' tool calls rely on, and replacing the stored one would break them. It served
   // GET /user only and is dropped here.
-  let user: User;
-  try {
-    ({ user } = await signedInPerson(deps, code, upstream.codeVerifier, call.signal));
-  } catch (error) {
-    if (!(error instanceof GitHubOAuthError)) throw error;
-    throw refuseOnPage(
-      error.kind === 'unavailable' ? 'temporarily_unavailable' : 'server_error',
-      `Sign-in with GitHub failed. ${SIGN_IN_AGAIN}`,
-      error.reason,
-    );
-  }
+  const { user } = await personFromCallback(
+    deps,
+    input.params,
+    upstream.codeVerifier,
+    call.signal,
+    refuseOnPage,
+    {
+      declined: `You cancelled signing in with GitHub. ${SIGN_IN_AGAIN}`,
+      exchangeFailed: `Sign-in with GitHub failed. ${SIGN_IN_AGAIN}`,
+    },
+  );
 
   const opened = await openSignedInSession(deps, user, input, audit, {
     details: { purpose: 'account', github_id: user.githubId },

@@ -1,13 +1,12 @@
 import { type AuthorizationErrorCode, refuseOnPage, refuseToClient } from '../errors.ts';
 import type { Deadline, Origin } from '../request.ts';
 import { digest, isOpaqueId, secretsEqual } from '../secrets.ts';
-import { GitHubOAuthError } from '../upstream/github-oauth.ts';
 import { completeAccountSignIn, SIGN_IN_AGAIN } from './account-sign-in.ts';
 import { answer } from './answer.ts';
 import type { AuthorizationDeps } from './deps.ts';
 import { continueSignedIn, returnToClient } from './signed-in.ts';
 import type { AuthorizationStep } from './step.ts';
-import { openSignedInSession, signedInPerson } from './upstream-login.ts';
+import { openSignedInSession, personFromCallback } from './upstream-login.ts';
 
 export interface CompleteUpstreamLoginInput {
   /** The query GitHub sent the browser back with: `code` and `state`, or `error`. */
@@ -64,35 +63,17 @@ export function completeUpstreamLogin(
       return refuseToClient(returnTo, error, description, reason);
     };
 
-    const githubError = input.params.error;
-    if (githubError) {
-      const reason = `github_${githubError.replace(/[^a-z_]/g, '').slice(0, 40)}`;
-      throw githubError === 'access_denied'
-        ? await fail('access_denied', 'The person declined to sign in with GitHub.', 'access_denied')
-        : await fail('server_error', 'Sign-in with GitHub failed.', reason);
-    }
-    const code = input.params.code;
-    if (!code || code.length > 512) {
-      throw await fail(
-        'server_error',
-        'GitHub did not return an authorization code.',
-        'upstream_code_missing',
-      );
-    }
-
-    let signedIn: Awaited<ReturnType<typeof signedInPerson>>;
-    try {
-      signedIn = await signedInPerson(deps, code, upstream.codeVerifier, call.signal);
-    } catch (error) {
-      if (!(error instanceof GitHubOAuthError)) throw error;
-      throw await fail(
-        error.kind === 'unavailable' ? 'temporarily_unavailable' : 'server_error',
-        'Sign-in with GitHub failed; try again.',
-        error.reason,
-      );
-    }
-
-    const { user, tokens } = signedIn;
+    const { user, tokens } = await personFromCallback(
+      deps,
+      input.params,
+      upstream.codeVerifier,
+      call.signal,
+      fail,
+      {
+        declined: 'The person declined to sign in with GitHub.',
+        exchangeFailed: 'Sign-in with GitHub failed; try again.',
+      },
+    );
     await deps.vault.store(user.id, tokens);
     const opened = await openSignedInSession(deps, user, input, audit, {
       clientId: pending.client.id,

@@ -1,9 +1,10 @@
 import { upstreamScopes } from '@gatehouse/proto';
+import type { AuthorizationError, AuthorizationErrorCode } from '../errors.ts';
 import { emitEvent } from '../events.ts';
 import type { Origin } from '../request.ts';
 import { digest, isOpaqueId, newOpaqueId } from '../secrets.ts';
 import type { User } from '../store/ports.ts';
-import type { UpstreamTokenSet } from '../upstream/github-oauth.ts';
+import { GitHubOAuthError, type UpstreamTokenSet } from '../upstream/github-oauth.ts';
 import type { AuditContext } from './answer.ts';
 import type { AuthorizationDeps } from './deps.ts';
 import type { PendingRequest } from './pending-request.ts';
@@ -57,24 +58,61 @@ export async function redirectToGitHub(
     : { redirectTo };
 }
 
+/** How a flow refuses at GitHub's callback: to the client, or on a page. */
+export type RefuseAtCallback = (
+  error: AuthorizationErrorCode,
+  description: string,
+  reason: string,
+) => AuthorizationError | Promise<AuthorizationError>;
+
 /**
- * Exchanges GitHub's code (with our PKCE verifier), reads who signed in, and creates or refreshes
- * the person. Throws GitHubOAuthError when GitHub refuses or fails; each flow answers that its way.
+ * Reads GitHub's answer on our callback: its error, or its code exchanged (with our PKCE verifier)
+ * for the person, who is created or refreshed. Every refusal goes through `refuse`, with the
+ * flow's own words for "declined" and "failed".
  */
-export async function signedInPerson(
+export async function personFromCallback(
   deps: Pick<AuthorizationDeps, 'github' | 'users'>,
-  code: string,
+  params: Readonly<Record<string, string>>,
   codeVerifier: string,
   signal: AbortSignal,
+  refuse: RefuseAtCallback,
+  words: { declined: string; exchangeFailed: string },
 ): Promise<{ tokens: UpstreamTokenSet; user: User }> {
-  const tokens = await deps.github.exchangeCode(code, codeVerifier, signal);
-  const profile = await deps.github.fetchProfile(tokens.accessToken, signal);
-  const user = await deps.users.upsertByGitHubId({
-    githubId: profile.id,
-    githubLogin: profile.login,
-    avatarUrl: profile.avatarUrl,
-  });
-  return { tokens, user };
+  const githubError = params.error;
+  if (githubError) {
+    throw githubError === 'access_denied'
+      ? await refuse('access_denied', words.declined, 'access_denied')
+      : await refuse(
+          'server_error',
+          'Sign-in with GitHub failed.',
+          `github_${githubError.replace(/[^a-z_]/g, '').slice(0, 40)}`,
+        );
+  }
+  const code = params.code;
+  if (!code || code.length > 512) {
+    throw await refuse(
+      'server_error',
+      'GitHub did not return an authorization code.',
+      'upstream_code_missing',
+    );
+  }
+  try {
+    const tokens = await deps.github.exchangeCode(code, codeVerifier, signal);
+    const profile = await deps.github.fetchProfile(tokens.accessToken, signal);
+    const user = await deps.users.upsertByGitHubId({
+      githubId: profile.id,
+      githubLogin: profile.login,
+      avatarUrl: profile.avatarUrl,
+    });
+    return { tokens, user };
+  } catch (error) {
+    if (!(error instanceof GitHubOAuthError)) throw error;
+    throw await refuse(
+      error.kind === 'unavailable' ? 'temporarily_unavailable' : 'server_error',
+      words.exchangeFailed,
+      error.reason,
+    );
+  }
 }
 
 /**
