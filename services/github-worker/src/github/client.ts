@@ -5,6 +5,7 @@ import { Octokit } from '@octokit/rest';
 import { speedUpBottleneck } from './bottleneck-handoffs.ts';
 import { githubRateLimits, githubRequestDuration } from './metrics.ts';
 import { readJsonNatively, UNREAD_SUCCESS_BODIES } from './native-json.ts';
+import { undiciFetch } from './undici-fetch.ts';
 
 speedUpBottleneck();
 const WorkerOctokit = Octokit.plugin(throttling, retry);
@@ -133,11 +134,11 @@ export class GitHubClient {
 }
 
 /** fetch bound to the deadline: once it passes, the call fails with DeadlineExceeded, never retried. */
-function fetchUntil(signal: AbortSignal): typeof fetch {
+function fetchUntil(signal: AbortSignal): typeof undiciFetch {
   return async (input, init) => {
     if (signal.aborted) throw new DeadlineExceeded();
     try {
-      return await fetch(input, { ...init, signal });
+      return await undiciFetch(input, { ...init, signal });
     } catch (error) {
       if (signal.aborted) throw new DeadlineExceeded();
       throw error;

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { Octokit } from '@octokit/rest';
 
 type Hook = Octokit['hook'];
@@ -25,10 +26,23 @@ export function readJsonNatively(hook: Hook): void {
   });
 }
 
+/** A body left unread: undici's (undici-fetch.ts) or, from the built-in fetch, a web stream. */
+interface UnreadBody {
+  text(): Promise<string>;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+function unread(body: unknown): UnreadBody | undefined {
+  if (body instanceof ReadableStream) return new Response(body);
+  if (body instanceof Readable && 'text' in body && 'arrayBuffer' in body)
+    return body as Readable & UnreadBody;
+  return undefined;
+}
+
 /** What Octokit's own reading gives, by content type; a body Octokit did not leave (204) as is. */
 async function readBody(body: unknown, contentType: string | undefined): Promise<unknown> {
-  if (!(body instanceof ReadableStream)) return body;
-  const response = new Response(body);
+  const response = unread(body);
+  if (!response) return body;
   const [mediaType = ''] = (contentType ?? '').toLowerCase().split(';');
   const type = mediaType.trim();
   if (type === 'application/json' || type === 'application/scim+json') {
