@@ -1,4 +1,5 @@
 export { Bus, type BusOptions } from './bus.ts';
+export { type DeadlineSignal, deadlineSignal } from './deadline.ts';
 export {
   BusError,
   type BusErrorOptions,

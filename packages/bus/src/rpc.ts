@@ -11,6 +11,7 @@ import type { Logger } from '@gatehouse/logging';
 import { ErrorSchema } from '@gatehouse/proto';
 import { extractContext, injectContext, SpanKind, withSpan } from '@gatehouse/telemetry';
 import { type Msg, type MsgHdrs, type NatsConnection, headers as natsHeaders, type Subscription } from 'nats';
+import { deadlineSignal } from './deadline.ts';
 import { BusError, isErrorCode, toBusError } from './errors.ts';
 import { rpcDuration } from './metrics.ts';
 import { ownerOf, prefixed, subjectOf } from './subjects.ts';
@@ -163,7 +164,7 @@ export class RpcServer {
   ): Promise<void> {
     const started = performance.now();
     const deadline = Number(msg.headers?.get(DEADLINE_HEADER)) || Date.now() + DEFAULT_TIMEOUT_MS;
-    const signal = AbortSignal.timeout(Math.max(1, deadline - Date.now()));
+    const { signal, release } = deadlineSignal(deadline);
     let code = 'ok';
     await withSpan(
       `${subject} handle`,
@@ -190,7 +191,9 @@ export class RpcServer {
           msg.respond(data, { headers });
         }
       },
-    ).catch((error: unknown) => this.#logger.error({ err: error, subject }, 'reply failed'));
+    )
+      .catch((error: unknown) => this.#logger.error({ err: error, subject }, 'reply failed'))
+      .finally(release);
     rpcDuration.observe({ subject, code }, (performance.now() - started) / 1000);
   }
 

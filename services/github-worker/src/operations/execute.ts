@@ -1,3 +1,4 @@
+import { deadlineSignal } from '@gatehouse/bus';
 import { WorkerError } from '../errors.ts';
 import { DeadlineExceeded, type GitHubClient, raceDeadline } from '../github/client.ts';
 import { isUnauthorized, toWorkerError } from '../github/errors.ts';
@@ -37,7 +38,7 @@ export function createExecutor(dependencies: WorkerDependencies): Execute {
     const userId = callerUserId(request.caller);
     const input = operation.parse(request);
     const deadline = Math.min(caller.deadline, Date.now() + requestTimeoutMs);
-    const signal = AbortSignal.any([caller.signal, AbortSignal.timeout(Math.max(1, deadline - Date.now()))]);
+    const { signal, release } = deadlineSignal(deadline, caller.signal);
 
     const attempt = async (token: UpstreamToken) => {
       const call = github.call({
@@ -86,6 +87,8 @@ export function createExecutor(dependencies: WorkerDependencies): Execute {
         action: operation.action,
         idempotent: operation.idempotent,
       });
+    } finally {
+      release();
     }
   };
 }
