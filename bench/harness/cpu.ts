@@ -49,24 +49,39 @@ function snapshot(named: ReadonlyMap<string, number>): Map<string, number> {
 }
 
 /**
- * Measures from `new CpuMeter(...)` to `perOperation(count)`. A process that exits in between
- * (a Postgres backend) takes its time with it, so the servers' figures are a lower bound.
+ * Measures from `new CpuMeter(...)` to `perOperation(count)`, leaving out the spans between a
+ * `pause()` and the next `resume()` (so two paths measured in alternating phases each get their
+ * own meter). A process that exits in between (a Postgres backend) takes its time with it, so the
+ * servers' figures are a lower bound.
  */
 export class CpuMeter {
   readonly #named: ReadonlyMap<string, number>;
-  readonly #before: Map<string, number>;
+  readonly #spent = new Map<string, number>();
+  #since: Map<string, number> | undefined;
 
   /** `named`: our processes by name; the load generator is added as `bench`. */
   constructor(named: ReadonlyMap<string, number>) {
     this.#named = new Map([...named, ['bench', process.pid]]);
-    this.#before = snapshot(this.#named);
+    this.#since = snapshot(this.#named);
+  }
+
+  pause(): void {
+    if (!this.#since) return;
+    for (const [name, ms] of snapshot(this.#named)) {
+      this.#spent.set(name, (this.#spent.get(name) ?? 0) + ms - (this.#since.get(name) ?? 0));
+    }
+    this.#since = undefined;
+  }
+
+  resume(): void {
+    this.#since ??= snapshot(this.#named);
   }
 
   /** CPU ms per operation by process, busiest first, with the total last. */
   perOperation(operations: number): { name: string; ms: number }[] {
-    const after = snapshot(this.#named);
-    const rows = [...after]
-      .map(([name, ms]) => ({ name, ms: (ms - (this.#before.get(name) ?? 0)) / Math.max(operations, 1) }))
+    this.pause();
+    const rows = [...this.#spent]
+      .map(([name, ms]) => ({ name, ms: ms / Math.max(operations, 1) }))
       .filter((row) => row.ms > 0)
       .sort((a, b) => b.ms - a.ms);
     return [...rows, { name: 'total', ms: rows.reduce((sum, row) => sum + row.ms, 0) }];

@@ -1,7 +1,9 @@
 // tools/call list_repositories through gateway → NATS → worker → emulator, against the same call
 // made directly with Octokit → emulator (as the issue defines "direct"): added latency at one
 // connection, throughput at sixteen. Both sides run in the same closed loop with sub-millisecond
-// timing, so the comparison is of the paths, not of two load generators.
+// timing, so the comparison is of the paths, not of two load generators. And they run
+// interleaved — call by call for latency, in alternating one-second phases for throughput — so a
+// VM whose speed drifts by tens of percent within a minute (as this one does) slows both alike.
 import { Octokit } from '@octokit/rest';
 import { request } from 'undici';
 import { CpuMeter } from '../harness/cpu.ts';
@@ -10,31 +12,54 @@ import { mcpHeaders, toolCall } from '../harness/mcp-client.ts';
 import { type BenchContext, cpuRow, fmt, type ResultRow } from './context.ts';
 
 interface LoopResult {
+  calls: number;
   requestsPerSecond: number;
   p50: number;
   p99: number;
   failures: number;
 }
 
-async function closedLoop(
+type Call = () => Promise<boolean>;
+
+/**
+ * Runs both calls for `seconds` each at `concurrency`, interleaved: at concurrency 1 call by
+ * call, else in alternating phases of `phaseSeconds`, each phase's CPU counted on its call's meter.
+ */
+async function interleaved(
   concurrency: number,
   seconds: number,
-  call: () => Promise<boolean>,
-): Promise<LoopResult> {
-  const latencies = new Latencies();
-  let failures = 0;
-  const { elapsedMs } = await runFor(seconds * 1000, concurrency, async () => {
+  calls: [Call, Call],
+  meters: CpuMeter[] = [],
+  phaseSeconds = 1,
+): Promise<[LoopResult, LoopResult]> {
+  const sides = calls.map(() => ({ latencies: new Latencies(), failures: 0, elapsedMs: 0 }));
+  const timed = async (side: number) => {
     const started = performance.now();
-    const ok = await call().catch(() => false);
-    latencies.add(performance.now() - started);
-    if (!ok) failures++;
-  });
-  return {
-    requestsPerSecond: latencies.samples.length / (elapsedMs / 1000),
-    p50: latencies.percentile(50),
-    p99: latencies.percentile(99),
-    failures,
+    const ok = await calls[side]!().catch(() => false);
+    sides[side]!.latencies.add(performance.now() - started);
+    if (!ok) sides[side]!.failures++;
   };
+  if (concurrency === 1) {
+    let turn = 0;
+    const { elapsedMs } = await runFor(seconds * 1000 * calls.length, 1, () => timed(turn++ % calls.length));
+    for (const side of sides) side.elapsedMs = elapsedMs / calls.length;
+  } else {
+    for (let phase = 0; phase < Math.ceil(seconds / phaseSeconds); phase++) {
+      for (const [index, side] of sides.entries()) {
+        meters[index]?.resume();
+        side.elapsedMs += (await runFor(phaseSeconds * 1000, concurrency, () => timed(index))).elapsedMs;
+        meters[index]?.pause();
+      }
+    }
+  }
+  const [first, second] = sides.map((side) => ({
+    calls: side.latencies.samples.length,
+    requestsPerSecond: side.latencies.samples.length / (side.elapsedMs / 1000),
+    p50: side.latencies.percentile(50),
+    p99: side.latencies.percentile(99),
+    failures: side.failures,
+  }));
+  return [first!, second!];
 }
 
 export async function toolCallScenario(context: BenchContext, seconds: number): Promise<ResultRow[]> {
@@ -59,17 +84,14 @@ export async function toolCallScenario(context: BenchContext, seconds: number): 
     return answer.status === 200;
   };
   // Warm both paths (JIT, connection pools, the gateway's token cache) before measuring.
-  await closedLoop(4, 1, viaGateway);
-  await closedLoop(4, 1, direct);
-  const viaLatency = await closedLoop(1, seconds, viaGateway);
-  const directLatency = await closedLoop(1, seconds, direct);
+  await interleaved(4, 1, [viaGateway, direct]);
+  const [viaLatency, directLatency] = await interleaved(1, seconds, [viaGateway, direct]);
   const processes = new Map([...context.rss.pids, ['emulator', context.emulator.process.pid ?? 0]]);
-  let cpu = new CpuMeter(processes);
-  const viaThroughput = await closedLoop(16, seconds, viaGateway);
-  const viaCpu = cpuRow('tool call', 'call via gateway (16 conn)', cpu, callsIn(viaThroughput, seconds));
-  cpu = new CpuMeter(processes);
-  const directThroughput = await closedLoop(16, seconds, direct);
-  const directCpu = cpuRow('tool call', 'direct call (16 conn)', cpu, callsIn(directThroughput, seconds));
+  const meters = [new CpuMeter(processes), new CpuMeter(processes)];
+  for (const meter of meters) meter.pause();
+  const [viaThroughput, directThroughput] = await interleaved(16, seconds, [viaGateway, direct], meters);
+  const viaCpu = cpuRow('tool call', 'call via gateway (16 conn)', meters[0]!, viaThroughput.calls);
+  const directCpu = cpuRow('tool call', 'direct call (16 conn)', meters[1]!, directThroughput.calls);
   const addedP50 = viaLatency.p50 - directLatency.p50;
   const addedP99 = viaLatency.p99 - directLatency.p99;
   const ratio = viaThroughput.requestsPerSecond / directThroughput.requestsPerSecond;
@@ -120,5 +142,3 @@ export async function toolCallScenario(context: BenchContext, seconds: number): 
     directCpu,
   ];
 }
-
-const callsIn = (loop: LoopResult, seconds: number) => Math.round(loop.requestsPerSecond * seconds);
