@@ -112,6 +112,71 @@ describe('/mcp transport', () => {
     expect((await text.json()).jsonrpc).toBe('2.0');
   });
 
+  test('refuses a client that does not accept both JSON and event streams with 406', async () => {
+    const token = await mint();
+    for (const accept of ['application/json', 'text/event-stream', '*/*']) {
+      const response = await post(gateway.mcpUrl, INITIALIZE, { token, headers: { Accept: accept } });
+      expect(response.status, accept).toBe(406);
+      expect(await response.json()).toEqual({
+        jsonrpc: '2.0',
+        error: {
+          code: -32000,
+          message: 'Not Acceptable: Client must accept both application/json and text/event-stream',
+        },
+        id: null,
+      });
+    }
+  });
+
+  test('answers notifications alone with 202 and no body', async () => {
+    const response = await post(
+      gateway.mcpUrl,
+      { jsonrpc: '2.0', method: 'notifications/initialized' },
+      { token: await mint() },
+    );
+    expect(response.status).toBe(202);
+    expect(await response.text()).toBe('');
+  });
+
+  test('answers a batch with the responses to its requests, in order, and a single message with one', async () => {
+    const token = await mint();
+    const batch = await post(
+      gateway.mcpUrl,
+      [
+        { jsonrpc: '2.0', id: 'b', method: 'ping' },
+        { jsonrpc: '2.0', method: 'notifications/initialized' },
+        { jsonrpc: '2.0', id: 'a', method: 'no/such/method' },
+        { jsonrpc: '2.0', id: 3, method: 'tools/list' },
+      ],
+      { token },
+    );
+    expect(batch.status).toBe(200);
+    const answers = await batch.json();
+    expect(answers.map((answer: { id: unknown }) => answer.id)).toEqual(['b', 'a', 3]);
+    expect(answers[0]).toEqual({ jsonrpc: '2.0', id: 'b', result: {} });
+    expect(answers[1].error.code).toBe(-32601);
+    expect(answers[2].result.tools.length).toBeGreaterThan(0);
+    const single = await post(gateway.mcpUrl, { jsonrpc: '2.0', id: 9, method: 'ping' }, { token });
+    expect(await single.json()).toEqual({ jsonrpc: '2.0', id: 9, result: {} });
+  });
+
+  test('refuses batches it cannot answer: initialize with others, repeated ids, more than 100', async () => {
+    const token = await mint();
+    const ping = (id: number) => ({ jsonrpc: '2.0', id, method: 'ping' });
+    const cases: [unknown[], string][] = [
+      [[INITIALIZE, ping(2)], 'Only one initialization request is allowed'],
+      [[ping(1), ping(1)], 'request ids in a batch must differ'],
+      [Array.from({ length: 101 }, (_, i) => ping(i)), 'Batch must not exceed 100 messages'],
+    ];
+    for (const [body, message] of cases) {
+      const response = await post(gateway.mcpUrl, body, { token });
+      expect(response.status, message).toBe(400);
+      const answer = await response.json();
+      expect(answer.error.code).toBe(-32600);
+      expect(answer.error.message).toContain(message);
+    }
+  });
+
   test('refuses a browser Origin that is neither the gateway nor allowed, before anything else', async () => {
     const response = await post(gateway.mcpUrl, INITIALIZE, {
       token: await mint(),

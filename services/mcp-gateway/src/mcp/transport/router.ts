@@ -9,6 +9,7 @@ import { BearerError, type ChallengeContext, toHttpRefusal } from '../../auth/ch
 import type { RejectionEvents, RequestOrigin } from '../../auth/rejection-events.ts';
 import { requestOrigin } from '../../http/client-ip.ts';
 import type { McpRequestContext } from '../server.ts';
+import { serveJsonPost } from './json-response.ts';
 import {
   INTERNAL_ERROR,
   INVALID_REQUEST,
@@ -120,7 +121,7 @@ export function mcpRouter(options: McpRouterOptions): Router {
   };
 
   const checkMessages = (req: Request, res: Response, next: NextFunction) => {
-    // A body that was not parsed (wrong Content-Type) is left to the SDK, which answers 415.
+    // A body that was not parsed (wrong Content-Type) is answered 415 by serveJsonPost.
     if (req.body === undefined) return next();
     const messages: unknown[] = Array.isArray(req.body) ? req.body : [req.body];
     if (messages.length === 0 || !messages.every((m) => JSONRPCMessageSchema.safeParse(m).success)) {
@@ -148,6 +149,7 @@ export function mcpRouter(options: McpRouterOptions): Router {
   const serve = async (req: Request, res: Response) => {
     const { token, origin } = locals(res);
     const server = options.serverFor({ token, origin });
+    if (req.method === 'POST') return serveJsonPost(req, res, server);
     const streamEndsAt =
       req.method === 'GET'
         ? Math.min(token.expiresAt * 1000, Date.now() + options.sseMaxDurationMs)

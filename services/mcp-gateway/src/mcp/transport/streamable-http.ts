@@ -30,11 +30,11 @@ export interface ServeOptions {
 }
 
 /**
- * Hands one HTTP request to a fresh SDK transport in stateless mode (`sessionIdGenerator:
+ * Hands one GET or DELETE to a fresh SDK transport in stateless mode (`sessionIdGenerator:
  * undefined`): no Mcp-Session-Id is issued, so any replica behind a load balancer can answer any
- * request, and nothing is kept between requests. POST replies are plain JSON
- * (`enableJsonResponse`): tools send no progress notifications, and a JSON body passes every
- * proxy unbuffered-stream quirk. GET opens the standalone SSE stream the spec allows; with no
+ * request, and nothing is kept between requests. (POSTs are answered with plain JSON by
+ * json-response.ts: tools send no progress notifications, and a JSON body passes every proxy
+ * unbuffered-stream quirk.) GET opens the standalone SSE stream the spec allows; with no
  * session nothing is ever sent on it but the SDK's keep-alive comments, which is what a client
  * reconnecting after a long idle (ChatGPT) needs: a 200 stream, not a 405 it would retry in a loop.
  */
