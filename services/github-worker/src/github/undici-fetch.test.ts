@@ -1,9 +1,9 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Octokit } from '@octokit/rest';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readJsonNatively, UNREAD_SUCCESS_BODIES } from './native-json.ts';
-import { undiciFetch } from './undici-fetch.ts';
+import { githubDispatcher, undiciFetch } from './undici-fetch.ts';
 
 // Two origins: the API and "elsewhere", where a redirect may lead.
 let api: Server;
@@ -96,5 +96,43 @@ describe("the worker's fetch (undici's request under Octokit)", () => {
     const started = Date.now();
     await expect(undiciFetch(`${apiUrl}/slow`, { signal })).rejects.toThrow();
     expect(Date.now() - started).toBeLessThan(1_500);
+  });
+
+  test('goes through the egress proxy of HTTP_PROXY with NODE_USE_ENV_PROXY=1, except for NO_PROXY hosts', async () => {
+    // A forward proxy for http targets (absolute-form requests; https ones would CONNECT) that
+    // remembers which hosts it was asked for.
+    const proxied: string[] = [];
+    const proxy = createServer((req, res) => {
+      const target = new URL(req.url ?? '');
+      proxied.push(target.host);
+      const forward = httpRequest(target, { method: req.method, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      forward.on('error', () => res.writeHead(502).end());
+      req.pipe(forward);
+    });
+    const proxyUrl = await listen(proxy);
+    const apiHost = new URL(apiUrl).host;
+    try {
+      const viaProxy = githubDispatcher({ NODE_USE_ENV_PROXY: '1', HTTP_PROXY: proxyUrl });
+      const answer = await undiciFetch(`${apiUrl}/repos/new/name`, { dispatcher: viaProxy });
+      expect(JSON.parse(await answer.text())).toMatchObject({ full_name: 'new/name' });
+      expect(proxied).toEqual([apiHost]);
+
+      const exempt = githubDispatcher({
+        NODE_USE_ENV_PROXY: '1',
+        HTTP_PROXY: proxyUrl,
+        NO_PROXY: '127.0.0.1',
+      });
+      await (await undiciFetch(`${apiUrl}/repos/new/name`, { dispatcher: exempt })).text();
+      const off = githubDispatcher({ HTTP_PROXY: proxyUrl });
+      await (await undiciFetch(`${apiUrl}/repos/new/name`, { dispatcher: off })).text();
+      expect(proxied).toEqual([apiHost]);
+      await Promise.all([viaProxy.close(), exempt.close(), off.close()]);
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { Agent, type Dispatcher, interceptors, request } from 'undici';
+import { Agent, type Dispatcher, EnvHttpProxyAgent, interceptors, request } from 'undici';
 
 /**
  * The `fetch` the worker's Octokit calls: undici's `request` under the subset of fetch Octokit's
@@ -8,17 +8,37 @@ import { Agent, type Dispatcher, interceptors, request } from 'undici';
  * (bench/RESULTS.md, fourth session). Redirects are followed as fetch follows them (a renamed
  * repository answers 301), and undici drops Authorization when one leaves the origin.
  */
-const dispatcher: Dispatcher = new Agent({ keepAliveTimeout: 10_000 }).compose(
-  interceptors.redirect({ maxRedirections: 10 }),
-);
+const dispatcher = githubDispatcher();
 
-export async function undiciFetch(url: string | URL, init: RequestInit = {}): Promise<OctokitFetchResponse> {
+/**
+ * Keep-alive connections, redirects followed, and, with `NODE_USE_ENV_PROXY=1` (Node's own switch
+ * for its fetch, which identity's sign-in uses), the egress proxy of `HTTPS_PROXY` / `HTTP_PROXY`
+ * except for the hosts in `NO_PROXY`.
+ */
+export function githubDispatcher(env: NodeJS.ProcessEnv = process.env): Dispatcher {
+  const options = { keepAliveTimeout: 10_000 };
+  const connections =
+    env.NODE_USE_ENV_PROXY === '1'
+      ? new EnvHttpProxyAgent({
+          ...options,
+          httpProxy: env.HTTP_PROXY ?? env.http_proxy,
+          httpsProxy: env.HTTPS_PROXY ?? env.https_proxy,
+          noProxy: env.NO_PROXY ?? env.no_proxy,
+        })
+      : new Agent(options);
+  return connections.compose(interceptors.redirect({ maxRedirections: 10 }));
+}
+
+export async function undiciFetch(
+  url: string | URL,
+  init: RequestInit & { dispatcher?: Dispatcher } = {},
+): Promise<OctokitFetchResponse> {
   const answer = await request(url, {
     method: (init.method ?? 'GET') as Dispatcher.HttpMethod,
     headers: init.headers as Record<string, string> | undefined,
     body: init.body as string | Uint8Array | null | undefined,
     signal: init.signal ?? undefined,
-    dispatcher,
+    dispatcher: init.dispatcher ?? dispatcher,
   });
   return new OctokitFetchResponse(String(url), answer);
 }
