@@ -2,12 +2,13 @@
 // flood: that scenario) with `--cpu-prof` on the named services (default: token and mcp-gateway), stops
 // them gracefully so the profiles are written, and prints self time by package and by function. The .cpuprofile files stay in bench/out/profiles
 // (open them in Chrome DevTools for the call tree).
+
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { freePort } from '@gatehouse/testing';
 import { Agent } from 'undici';
 import { scratchDatabase } from './harness/database.ts';
 import { liftRateLimits, startEmulatorProcess } from './harness/emulator-process.ts';
 import { OAuthClient } from './harness/oauth-client.ts';
-import { freePort } from './harness/ports.ts';
 import { RssSampler } from './harness/rss.ts';
 import { SERVICE_NAMES, type ServiceName, startStack } from './harness/stack.ts';
 import { floodScenario } from './scenarios/flood.ts';

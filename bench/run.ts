@@ -2,13 +2,14 @@
 // processes, a fresh database, a private NATS subject prefix and Redis key prefix, against this
 // machine's Postgres/Redis/NATS), runs every scenario, prints a table and appends it, dated and with
 // the machine's description, to bench/RESULTS.md. Loopback only; about two minutes.
+
 import { appendFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { freePort } from '@gatehouse/testing';
 import { Agent } from 'undici';
 import { scratchDatabase } from './harness/database.ts';
 import { liftRateLimits, startEmulatorProcess } from './harness/emulator-process.ts';
 import { OAuthClient } from './harness/oauth-client.ts';
-import { freePort } from './harness/ports.ts';
 import { RssSampler } from './harness/rss.ts';
 import { SERVICE_NAMES, type Stack, startStack } from './harness/stack.ts';
 import { codeExchangeScenario } from './scenarios/code-exchange.ts';

@@ -2,7 +2,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { freePort } from './ports.ts';
+import { freePort } from '@gatehouse/testing';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 

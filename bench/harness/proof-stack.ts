@@ -6,9 +6,9 @@ import {
   type RunningGitHubEmulator,
   startGitHubEmulator,
 } from '@gatehouse/github-emulator';
+import { freePort } from '@gatehouse/testing';
 import { connect, type NatsConnection } from 'nats';
 import { OAuthClient } from './oauth-client.ts';
-import { freePort } from './ports.ts';
 import { type Stack, type StackOptions, startStack } from './stack.ts';
 
 export interface ProofStackOptions extends Omit<StackOptions, 'githubUrl' | 'port'> {

@@ -1,9 +1,9 @@
 // The whole Gatehouse stack as separate processes (the way `npm start` runs it), pointed at a given
 // Postgres/Redis/NATS with private prefixes, for the bench and the cross-service proof suites.
 import { ensureEventStream, eventStreamName } from '@gatehouse/bus';
+import { freePort } from '@gatehouse/testing';
 import { connect, type JetStreamManager } from 'nats';
 import { type RunningService, startService } from '../../packages/testing/src/service-process.ts';
-import { freePort } from './ports.ts';
 
 export const SERVICE_NAMES = ['audit', 'token', 'identity', 'github-worker', 'mcp-gateway'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];

@@ -3,5 +3,6 @@ export { createDatabase, databaseUrl, dropDatabase, truncateSchemas } from './da
 export { describe, expect, type Fixtures, type Isolation, test, uniqueName, vi } from './fixtures.ts';
 export type { TestInfrastructure } from './infrastructure.ts';
 export { type CapturedLogs, captureLogs } from './logs.ts';
+export { freePort } from './ports.ts';
 export { type RunningService, startService } from './service-process.ts';
 export { createTestStream, deleteStaleTestStreams, deleteTestStream } from './streams.ts';

@@ -1,12 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, Socket } from 'node:net';
+import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Bus, eventStreamName } from '@gatehouse/bus';
 import { createLogger } from '@gatehouse/logging';
-import { describe, expect, type RunningService, startService, test } from '@gatehouse/testing';
+import { describe, expect, freePort, type RunningService, startService, test } from '@gatehouse/testing';
 import pg from 'pg';
 
 // Restarting the shared nats-server would disturb every other test file running beside this one,
@@ -15,14 +15,6 @@ const NATS_SERVER = process.env.NATS_SERVER_BIN ?? '/usr/sbin/nats-server';
 const EVENTS = 10_000;
 const logger = createLogger({ service: 'durability-test', level: 'silent' });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
 
 async function accepting(port: number, timeoutMs = 10_000): Promise<void> {
   const until = Date.now() + timeoutMs;

@@ -1,14 +1,13 @@
 import { Bus } from '@gatehouse/bus';
 import { createLogger } from '@gatehouse/logging';
 import { ALL_SCOPES, Outcome } from '@gatehouse/proto';
-import { describe, expect, type RunningService, startService, test } from '@gatehouse/testing';
+import { describe, expect, freePort, type RunningService, startService, test } from '@gatehouse/testing';
 import { auth, UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { decodeJwt } from 'jose';
 import { publishedEvents } from '../../../services/mcp-gateway/test/mcp/http.ts';
-import { freePort } from '../../../services/mcp-gateway/test/oauth/auth-services.ts';
 import { buildWidgets } from '../../../services/mcp-gateway/widgets/build.ts';
 import { Browser, type Stack, startStack, withTestEventStream } from '../oauth/stack.ts';
 import { MemoryProvider, REDIRECT_URI } from './memory-provider.ts';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  freePort,
   type Isolation,
   type RunningService,
   startService,
@@ -9,7 +10,6 @@ import {
 import { connect } from 'nats';
 import {
   type AuthServices,
-  freePort,
   startAuthServices,
 } from '../../../services/mcp-gateway/test/oauth/auth-services.ts';
 

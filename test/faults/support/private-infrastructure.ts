@@ -7,7 +7,7 @@ import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../../bench/harness/ports.ts';
+import { freePort } from '@gatehouse/testing';
 
 const PG_BIN = '/usr/lib/postgresql/15/bin';
 

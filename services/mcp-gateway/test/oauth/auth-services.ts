@@ -1,6 +1,6 @@
-import { createServer } from 'node:net';
 import { type RunningGitHubEmulator, startGitHubEmulator } from '@gatehouse/github-emulator';
 import {
+  freePort,
   type Isolation,
   type RunningService,
   startService,
@@ -8,15 +8,6 @@ import {
   test,
 } from '@gatehouse/testing';
 import { startGateway, type TestGateway } from './test-gateway.ts';
-
-/** A free loopback port, for a gateway whose PUBLIC_URL must be known before it starts. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 export interface AuthServices {
   emulator: RunningGitHubEmulator;
