@@ -4,7 +4,7 @@
 // (open them in Chrome DevTools for the call tree).
 
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { freePort } from '@gatehouse/testing';
+import { freePort } from '@gatehouse/testing/ports';
 import { Agent } from 'undici';
 import { scratchDatabase } from './harness/database.ts';
 import { liftRateLimits, startEmulatorProcess } from './harness/emulator-process.ts';

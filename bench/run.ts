@@ -5,7 +5,7 @@
 
 import { appendFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { freePort } from '@gatehouse/testing';
+import { freePort } from '@gatehouse/testing/ports';
 import { Agent } from 'undici';
 import { scratchDatabase } from './harness/database.ts';
 import { liftRateLimits, startEmulatorProcess } from './harness/emulator-process.ts';

@@ -2,7 +2,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { freePort } from '@gatehouse/testing';
+import { freePort } from '@gatehouse/testing/ports';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 

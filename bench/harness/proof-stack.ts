@@ -6,7 +6,7 @@ import {
   type RunningGitHubEmulator,
   startGitHubEmulator,
 } from '@gatehouse/github-emulator';
-import { freePort } from '@gatehouse/testing';
+import { freePort } from '@gatehouse/testing/ports';
 import { connect, type NatsConnection } from 'nats';
 import { OAuthClient } from './oauth-client.ts';
 import { type Stack, type StackOptions, startStack } from './stack.ts';

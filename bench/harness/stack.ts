@@ -1,7 +1,7 @@
 // The whole Gatehouse stack as separate processes (the way `npm start` runs it), pointed at a given
 // Postgres/Redis/NATS with private prefixes, for the bench and the cross-service proof suites.
 import { ensureEventStream, eventStreamName } from '@gatehouse/bus';
-import { freePort } from '@gatehouse/testing';
+import { freePort } from '@gatehouse/testing/ports';
 import { connect, type JetStreamManager } from 'nats';
 import { type RunningService, startService } from '../../packages/testing/src/service-process.ts';
 
