@@ -29,6 +29,16 @@ describe('static checks', () => {
     await passes(bin('tsc'), ['-p', 'tsconfig.json']);
   });
 
+  test('the benchmark loads outside vitest (npm run bench imports no test fixture)', async () => {
+    const modules = [
+      'bench/harness/stack.ts',
+      'bench/harness/proof-stack.ts',
+      'bench/scenarios/tool-call.ts',
+    ];
+    const script = modules.map((path) => `await import(${JSON.stringify(join(ROOT, path))});`).join('');
+    await passes(process.execPath, ['--input-type=module', '-e', script]);
+  });
+
   test('buf lint: the contracts follow the style guide', async () => {
     await passes(bin('buf'), ['lint'], join(ROOT, 'proto'));
   });
