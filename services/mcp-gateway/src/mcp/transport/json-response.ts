@@ -1,6 +1,11 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { JSONRPCMessage, MessageExtraInfo, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import {
+  ErrorCode,
+  type JSONRPCMessage,
+  type MessageExtraInfo,
+  type RequestId,
+} from '@modelcontextprotocol/sdk/types.js';
 import type { Request, Response } from 'express';
 import { INVALID_REQUEST, sendJsonRpcError, TRANSPORT_ERROR } from './json-rpc.ts';
 
@@ -12,7 +17,7 @@ const MAX_BATCH = 100;
  * collects its responses. Notifications and requests the server would send back have no channel
  * in a plain JSON answer; the gateway's tools send none.
  */
-class JsonResponseTransport implements Transport {
+export class JsonResponseTransport implements Transport {
   onmessage?: Transport['onmessage'];
   onclose?: () => void;
   onerror?: (error: Error) => void;
@@ -20,7 +25,15 @@ class JsonResponseTransport implements Transport {
 
   async start(): Promise<void> {}
 
+  /** Settles what is still waiting (nobody will read it: the client hung up), so nothing is held. */
   async close(): Promise<void> {
+    for (const [id, answer] of this.#waiting) {
+      answer({
+        jsonrpc: '2.0',
+        id,
+        error: { code: ErrorCode.ConnectionClosed, message: 'Connection closed' },
+      });
+    }
     this.#waiting.clear();
     this.onclose?.();
   }
