@@ -4,18 +4,15 @@ import { createServer } from 'node:net';
 /** Lowest port tried: clear of the well-known and registered services tests might meet. */
 const LOWEST = 20_000;
 
-/** The kernel's range for outgoing connections' local ports (Linux), else the IANA default. */
-function ephemeralRange(): [number, number] {
+/** Where the kernel's range for outgoing connections' local ports starts (Linux), else IANA's. */
+function ephemeralLow(): number {
   try {
-    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')
-      .trim()
-      .split(/\s+/)
-      .map(Number);
-    if (low && high) return [low, high];
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    if (low) return low;
   } catch {
     // not Linux
   }
-  return [49_152, 65_535];
+  return 49_152;
 }
 
 function listens(port: number): Promise<boolean> {
@@ -33,7 +30,7 @@ function listens(port: number): Promise<boolean> {
  * thousands of them, one took a gateway's port between the check and its start (EADDRINUSE).
  */
 export async function freePort(): Promise<number> {
-  const [low] = ephemeralRange();
+  const low = ephemeralLow();
   for (let attempt = 0; low - LOWEST > 1_000 && attempt < 100; attempt++) {
     const port = LOWEST + Math.floor(Math.random() * (low - LOWEST));
     if (await listens(port)) return port;

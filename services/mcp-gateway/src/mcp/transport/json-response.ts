@@ -98,7 +98,7 @@ export async function serveJsonPost(req: Request, res: Response, server: McpServ
   });
   await server.connect(transport);
   const extra: MessageExtraInfo = { requestInfo: { headers: req.headers } };
-  if (!messages.some((message) => 'method' in message && 'id' in message)) {
+  if (!messages.some(isRequest)) {
     void transport.exchange(messages, extra);
     res.status(202).end();
     return;
