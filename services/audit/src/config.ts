@@ -30,7 +30,7 @@ export const configSchema = z
     /** Events fetched from JetStream and inserted in one statement. */
     AUDIT_BATCH_SIZE: count(500, 1, 2000),
     /** Least time between two batch inserts under load (a lone event is stored at once); 0 turns gathering off. */
-    AUDIT_BATCH_INTERVAL: envDuration('10ms'),
+    AUDIT_BATCH_INTERVAL: envDuration('25ms'),
     /** How long JetStream waits for an ack before redelivering: a dead replica's batch moves on after this. */
     AUDIT_ACK_WAIT: envDuration('30s'),
     /** Deliveries of one message before it is copied to the dead-letter stream (a message that keeps killing the consumer). */
