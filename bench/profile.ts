@@ -1,5 +1,5 @@
-// `node bench/profile.ts [service ...]`: runs the refresh scenario (BENCH_PROFILE=tool-call or
-// flood: that scenario) with `--cpu-prof` on the named services (default: token and mcp-gateway), stops
+// `node bench/profile.ts [service ...]`: runs the refresh scenario (BENCH_PROFILE=tool-call,
+// code-exchange or flood: that scenario) with `--cpu-prof` on the named services (default: token and mcp-gateway), stops
 // them gracefully so the profiles are written, and prints self time by package and by function. The .cpuprofile files stay in bench/out/profiles
 // (open them in Chrome DevTools for the call tree).
 
@@ -11,6 +11,7 @@ import { liftRateLimits, startEmulatorProcess } from './harness/emulator-process
 import { OAuthClient } from './harness/oauth-client.ts';
 import { RssSampler } from './harness/rss.ts';
 import { SERVICE_NAMES, type ServiceName, startStack } from './harness/stack.ts';
+import { codeExchangeScenario } from './scenarios/code-exchange.ts';
 import { floodScenario } from './scenarios/flood.ts';
 import { refreshScenario } from './scenarios/refresh.ts';
 import { toolCallScenario } from './scenarios/tool-call.ts';
@@ -69,7 +70,9 @@ try {
       ? await toolCallScenario(context, 3)
       : process.env.BENCH_PROFILE === 'flood'
         ? await floodScenario(context, 6)
-        : await refreshScenario(context, 6_000);
+        : process.env.BENCH_PROFILE === 'code-exchange'
+          ? await codeExchangeScenario(context, 10_000, 5_000)
+          : await refreshScenario(context, 6_000);
   for (const row of rows) process.stdout.write(`${row.scenario}: ${row.metric} = ${row.value}\n`);
   await dispatcher.close();
   // SIGTERM, so Node writes the profile on the way out.
