@@ -1,7 +1,8 @@
-// `node bench/profile.ts [service ...]`: runs the refresh scenario (BENCH_PROFILE=tool-call,
-// code-exchange or flood: that scenario) with `--cpu-prof` on the named services (default: token and mcp-gateway), stops
-// them gracefully so the profiles are written, and prints self time by package and by function. The .cpuprofile files stay in bench/out/profiles
-// (open them in Chrome DevTools for the call tree).
+// `node bench/profile.ts [service ...]`: runs one scenario (BENCH_PROFILE: refresh, the default,
+// code-exchange, tool-call or flood) with `--cpu-prof` on the named services (default: token and
+// mcp-gateway), stops them gracefully so the profiles are written, and prints self time by package
+// and by function. The .cpuprofile files stay in bench/out/profiles (open them in Chrome DevTools
+// for the call tree).
 
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { freePort } from '@gatehouse/testing/ports';
@@ -12,6 +13,7 @@ import { OAuthClient } from './harness/oauth-client.ts';
 import { RssSampler } from './harness/rss.ts';
 import { SERVICE_NAMES, type ServiceName, startStack } from './harness/stack.ts';
 import { codeExchangeScenario } from './scenarios/code-exchange.ts';
+import type { ResultRow } from './scenarios/context.ts';
 import { floodScenario } from './scenarios/flood.ts';
 import { refreshScenario } from './scenarios/refresh.ts';
 import { toolCallScenario } from './scenarios/tool-call.ts';
@@ -65,14 +67,15 @@ try {
     redirectUri,
     tokens: first.tokens,
   };
-  const rows =
-    process.env.BENCH_PROFILE === 'tool-call'
-      ? await toolCallScenario(context, 3)
-      : process.env.BENCH_PROFILE === 'flood'
-        ? await floodScenario(context, 6)
-        : process.env.BENCH_PROFILE === 'code-exchange'
-          ? await codeExchangeScenario(context, 10_000, 5_000)
-          : await refreshScenario(context, 6_000);
+  const scenarios: Record<string, () => Promise<ResultRow[]>> = {
+    refresh: () => refreshScenario(context, 6_000),
+    'code-exchange': () => codeExchangeScenario(context, 10_000, 5_000),
+    'tool-call': () => toolCallScenario(context, 3),
+    flood: () => floodScenario(context, 6),
+  };
+  const run = scenarios[process.env.BENCH_PROFILE ?? 'refresh'];
+  if (!run) throw new Error(`BENCH_PROFILE must be one of ${Object.keys(scenarios).join(', ')}`);
+  const rows = await run();
   for (const row of rows) process.stdout.write(`${row.scenario}: ${row.metric} = ${row.value}\n`);
   await dispatcher.close();
   // SIGTERM, so Node writes the profile on the way out.
