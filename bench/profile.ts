@@ -61,7 +61,14 @@ try {
     stack,
     emulator,
     client,
-    rss: new RssSampler(new Map()),
+    // Our services' pids, so the CPU rows include them (the sampler itself is not started).
+    rss: new RssSampler(
+      new Map(
+        Object.entries(stack.services).flatMap(([name, service]) =>
+          service?.process.pid ? [[name, service.process.pid] as const] : [],
+        ),
+      ),
+    ),
     dispatcher,
     clientId: first.clientId,
     redirectUri,
