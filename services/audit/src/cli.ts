@@ -96,14 +96,24 @@ async function run(bus: Bus, command: CliCommand): Promise<void> {
 
 class CliFailure extends Error {}
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    // A bad environment or an unreachable server is told in one line; anything else with its stack.
-    const expected = error instanceof CliFailure || (error as Error)?.name === 'ConfigError';
-    process.stderr.write(
-      `audit: ${expected ? (error as Error).message : String((error as Error)?.stack ?? error)}\n`,
-    );
-    process.exit(1);
-  },
-);
+/**
+ * Writes to a pipe are asynchronous, and process.exit drops what the reader has not taken yet (an
+ * export piped into a slow `jq` lost its last pages): exit once stdout and stderr are flushed.
+ */
+function exitWhenFlushed(code: number): void {
+  let pending = 2;
+  const flushed = () => {
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write('', flushed);
+  process.stderr.write('', flushed);
+}
+
+main(process.argv.slice(2)).then(exitWhenFlushed, (error: unknown) => {
+  // A bad environment or an unreachable server is told in one line; anything else with its stack.
+  const expected = error instanceof CliFailure || (error as Error)?.name === 'ConfigError';
+  process.stderr.write(
+    `audit: ${expected ? (error as Error).message : String((error as Error)?.stack ?? error)}\n`,
+  );
+  exitWhenFlushed(1);
+});

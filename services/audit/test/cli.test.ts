@@ -1,5 +1,6 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import type { Bus } from '@gatehouse/bus';
 import { describe, expect, type RunningService, startService, test } from '@gatehouse/testing';
@@ -18,7 +19,12 @@ interface CliResult {
   stderr: string;
 }
 
-const it = test.extend<{ audit: RunningService; bus: Bus; cli: (...args: string[]) => Promise<CliResult> }>({
+const it = test.extend<{
+  audit: RunningService;
+  bus: Bus;
+  cliEnv: Record<string, string>;
+  cli: (...args: string[]) => Promise<CliResult>;
+}>({
   bus: [
     async ({ infrastructure, isolation }, use) => {
       const bus = await connectBus(infrastructure.natsUrl, isolation.natsPrefix);
@@ -38,16 +44,22 @@ const it = test.extend<{ audit: RunningService; bus: Bus; cli: (...args: string[
     },
     { scope: 'file' },
   ],
-  cli: [
+  cliEnv: [
     async ({ infrastructure, isolation, audit: _audit }, use) => {
+      await use({
+        PATH: process.env.PATH ?? '',
+        NATS_URL: infrastructure.natsUrl,
+        NATS_SUBJECT_PREFIX: isolation.natsPrefix,
+      });
+    },
+    { scope: 'file' },
+  ],
+  cli: [
+    async ({ cliEnv }, use) => {
       await use(async (...args: string[]) => {
         try {
           const { stdout, stderr } = await run(process.execPath, [CLI, ...args], {
-            env: {
-              PATH: process.env.PATH ?? '',
-              NATS_URL: infrastructure.natsUrl,
-              NATS_SUBJECT_PREFIX: isolation.natsPrefix,
-            },
+            env: cliEnv,
             maxBuffer: 64 * 1024 * 1024,
           });
           return { code: 0, stdout, stderr };
@@ -146,6 +158,24 @@ describe('the audit CLI', { timeout: 40_000 }, () => {
     expect(times).toEqual([...times].sort((a, b) => a - b));
     const capped = await cli('--user', 'bulk', '--ndjson', '--limit', '1200');
     expect(capped.stdout.trimEnd().split('\n')).toHaveLength(1_200);
+  });
+
+  it('an export piped into a slow reader arrives whole (the CLI exits once its output is flushed)', async ({
+    cliEnv,
+  }) => {
+    const child = spawn(process.execPath, [CLI, '--user', 'bulk', '--ndjson', '--limit', '1200'], {
+      env: cliEnv,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    let output = '';
+    // A reader slower than the CLI (jq on a busy box): the pipe is full when the last page is written.
+    for await (const chunk of child.stdout) {
+      output += String(chunk);
+      await sleep(100);
+    }
+    expect(await exited).toBe(0);
+    expect(output.trimEnd().split('\n')).toHaveLength(1_200);
   });
 
   it('explains a bad command line and exits 2; relays the service’s refusal and exits 1', async ({ cli }) => {
