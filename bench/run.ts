@@ -16,6 +16,7 @@ import { codeExchangeScenario } from './scenarios/code-exchange.ts';
 import type { BenchContext, ResultRow } from './scenarios/context.ts';
 import { fmt } from './scenarios/context.ts';
 import { floodScenario } from './scenarios/flood.ts';
+import { floorScenario } from './scenarios/floor.ts';
 import { jwtVerifyScenario } from './scenarios/jwt-verify.ts';
 import { refreshScenario } from './scenarios/refresh.ts';
 import { toolCallScenario } from './scenarios/tool-call.ts';
@@ -124,6 +125,9 @@ try {
   };
   await scenario('JWT verification', () => jwtVerifyScenario(2_000));
   await scenario('refresh', () => refreshScenario(context, SECONDS * 1000));
+  await scenario('refresh floor', () =>
+    floorScenario({ natsUrl: NATS_URL, redisUrl: REDIS_URL, databaseUrl: database.url }, SECONDS * 1000),
+  );
   await scenario('code exchange', () => codeExchangeScenario(context, SECONDS * 2000, 4_000));
   await scenario('tool call', () => toolCallScenario(context, Math.max(2, Math.round(SECONDS * 0.75))));
   await scenario('flood', () => floodScenario(context, SECONDS));
