@@ -277,9 +277,13 @@ describe.each(OVERLAYS)('deploy/k8s/overlays/%s', (overlay) => {
     }
   });
 
-  test('the gateway and the worker autoscale; every service has a disruption budget', () => {
+  test('the gateway, the token service and the worker autoscale; every service has a disruption budget', () => {
     const hpas = objects.filter((o) => o.kind === 'HorizontalPodAutoscaler') as Any[];
-    expect(hpas.map((h) => h.spec.scaleTargetRef.name).sort()).toEqual(['github-worker', 'mcp-gateway']);
+    expect(hpas.map((h) => h.spec.scaleTargetRef.name).sort()).toEqual([
+      'github-worker',
+      'mcp-gateway',
+      'token',
+    ]);
     const pdbs = objects.filter((o) => o.kind === 'PodDisruptionBudget') as Any[];
     expect(pdbs.map((p) => p.spec.selector.matchLabels['app.kubernetes.io/name']).sort()).toEqual(
       [...SERVICE_NAMES].sort(),
