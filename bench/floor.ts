@@ -3,8 +3,8 @@
 // what the refresh scenario of `npm run bench` can reach here. Prints a table; records nothing.
 
 import { scratchDatabase } from './harness/database.ts';
-import { fmt } from './scenarios/context.ts';
-import { cpuSummary, FLOOR_LAYERS, measureFloor } from './scenarios/floor.ts';
+import { cpuSummary, fmt } from './scenarios/context.ts';
+import { FLOOR_LAYERS, measureFloor } from './scenarios/floor.ts';
 
 const database = await scratchDatabase(
   process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',

@@ -50,10 +50,14 @@ async function front(): Promise<void> {
     server = createServer((req: IncomingMessage, res: ServerResponse) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', async () => {
-        const reply = await answer(Buffer.concat(chunks));
-        res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-        res.end(reply);
+      req.on('end', () => {
+        answer(Buffer.concat(chunks)).then(
+          (reply) => {
+            res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+            res.end(reply);
+          },
+          () => res.writeHead(502).end(), // counted as an error by the driver
+        );
       });
     });
   }

@@ -11,7 +11,7 @@ import pg from 'pg';
 import { Agent, request } from 'undici';
 import { CpuMeter } from '../harness/cpu.ts';
 import { Latencies, runFor } from '../harness/latency.ts';
-import { fmt, type ResultRow } from './context.ts';
+import { cpuSummary, fmt, type ResultRow } from './context.ts';
 
 export interface FloorLayer {
   name: string;
@@ -117,15 +117,6 @@ export async function floorScenario(endpoints: FloorEndpoints, durationMs: numbe
     { scenario, metric: 'p50 / p99 ms', value: `${fmt(result!.p50)} / ${fmt(result!.p99)}`, target: '' },
     { scenario, metric: 'CPU ms per request, by process', value: cpuSummary(result!.cpu), target: '' },
   ];
-}
-
-/** "total 1.18: back 0.38, front 0.27, …" */
-export function cpuSummary(rows: { name: string; ms: number }[]): string {
-  const parts = rows
-    .slice(0, -1)
-    .filter((row) => row.ms >= 0.005)
-    .map((row) => `${row.name} ${fmt(row.ms, 2)}`);
-  return `total ${fmt(rows.at(-1)?.ms ?? Number.NaN, 2)}: ${parts.join(', ')}`;
 }
 
 interface Started {
