@@ -154,7 +154,7 @@ export function mcpRouter(options: McpRouterOptions): Router {
       req.method === 'GET'
         ? Math.min(token.expiresAt * 1000, Date.now() + options.sseMaxDurationMs)
         : undefined;
-    await serveWithSdk(req, res, req.body, server, {
+    await serveWithSdk(req, res, server, {
       logger: options.logger,
       streams: options.streams,
       streamEndsAt,

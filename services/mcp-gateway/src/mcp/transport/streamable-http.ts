@@ -41,14 +41,10 @@ export interface ServeOptions {
 export async function serveWithSdk(
   req: Request,
   res: Response,
-  body: unknown,
   server: McpServer,
   options: ServeOptions,
 ): Promise<void> {
-  const transport = new StreamableHTTPServerTransport({
-    sessionIdGenerator: undefined,
-    enableJsonResponse: true,
-  });
+  const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
   transport.onerror = (error) => options.logger.debug({ err: error }, 'mcp transport refused a request');
   let timer: NodeJS.Timeout | undefined;
   const close = async () => {
@@ -66,5 +62,5 @@ export async function serveWithSdk(
     timer.unref();
   }
   await server.connect(transport);
-  await transport.handleRequest(req, res, body);
+  await transport.handleRequest(req, res);
 }
