@@ -9,6 +9,7 @@ import { freePort } from '@gatehouse/testing/ports';
 import { Agent } from 'undici';
 import { scratchDatabase } from './harness/database.ts';
 import { liftRateLimits, startEmulatorProcess } from './harness/emulator-process.ts';
+import { BENCH_ENDPOINTS } from './harness/endpoints.ts';
 import { OAuthClient } from './harness/oauth-client.ts';
 import { RssSampler } from './harness/rss.ts';
 import { SERVICE_NAMES, type ServiceName, startStack } from './harness/stack.ts';
@@ -28,15 +29,13 @@ for (const name of targets) if (!SERVICE_NAMES.includes(name)) throw new Error(`
 const directory = new URL('./out/profiles/', import.meta.url).pathname;
 rmSync(directory, { recursive: true, force: true });
 
-const database = await scratchDatabase(
-  process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-);
+const database = await scratchDatabase(BENCH_ENDPOINTS.postgresUrl);
 const port = await freePort();
 const emulator = await startEmulatorProcess(`http://127.0.0.1:${port}/oauth/callback/github`);
 await liftRateLimits(emulator);
 const stack = await startStack({
-  natsUrl: process.env.BENCH_NATS_URL ?? 'nats://127.0.0.1:4222',
-  redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
+  natsUrl: BENCH_ENDPOINTS.natsUrl,
+  redisUrl: BENCH_ENDPOINTS.redisUrl,
   databaseUrl: database.url,
   natsPrefix: `profile${Date.now()}`,
   redisPrefix: `profile${Date.now()}:`,

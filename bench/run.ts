@@ -9,6 +9,7 @@ import { freePort } from '@gatehouse/testing/ports';
 import { Agent } from 'undici';
 import { scratchDatabase } from './harness/database.ts';
 import { liftRateLimits, startEmulatorProcess } from './harness/emulator-process.ts';
+import { BENCH_ENDPOINTS } from './harness/endpoints.ts';
 import { OAuthClient } from './harness/oauth-client.ts';
 import { RssSampler } from './harness/rss.ts';
 import { SERVICE_NAMES, type Stack, startStack } from './harness/stack.ts';
@@ -20,10 +21,9 @@ import { floorScenario } from './scenarios/floor.ts';
 import { jwtVerifyScenario } from './scenarios/jwt-verify.ts';
 import { refreshScenario } from './scenarios/refresh.ts';
 import { toolCallScenario } from './scenarios/tool-call.ts';
+import { toolCallFloorScenario } from './scenarios/tool-call-floor.ts';
 
-const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const NATS_URL = process.env.BENCH_NATS_URL ?? 'nats://127.0.0.1:4222';
+const { postgresUrl: POSTGRES_URL, redisUrl: REDIS_URL, natsUrl: NATS_URL } = BENCH_ENDPOINTS;
 /**
  * Extra service environment for a comparison run, e.g. BENCH_SERVICE_ENV=OTEL_INSTRUMENTATION=false
  * (comma-separated KEY=VALUE pairs); recorded in the results heading.
@@ -130,6 +130,9 @@ try {
   );
   await scenario('code exchange', () => codeExchangeScenario(context, SECONDS * 2000, 4_000));
   await scenario('tool call', () => toolCallScenario(context, Math.max(2, Math.round(SECONDS * 0.75))));
+  await scenario('tool call floor', () =>
+    toolCallFloorScenario(emulator, NATS_URL, Math.max(2, Math.round(SECONDS * 0.75))),
+  );
   await scenario('flood', () => floodScenario(context, SECONDS));
   rss.stop();
   for (const name of SERVICE_NAMES) {

@@ -1,6 +1,7 @@
 // One process of the floor benchmark (bench/floor.ts): `front` answers HTTP, `back` answers NATS.
 // Each does only what its FLOOR_* switches ask, with the libraries the services use and none of
-// our code, so the driver can add one layer of the gateway → NATS → token service shape at a time.
+// our code, so the driver can add one layer of the gateway → NATS → token service shape at a time,
+// or measure the gateway → NATS → worker → GitHub shape of a tool call (FLOOR_GITHUB_URL).
 import { generateKeyPairSync, randomBytes, randomUUID, sign } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import cors from 'cors';
@@ -9,6 +10,7 @@ import helmet from 'helmet';
 import { Redis } from 'ioredis';
 import { connect, type JetStreamClient } from 'nats';
 import pg from 'pg';
+import { request } from 'undici';
 
 const role = process.argv[2];
 const on = (name: string) => process.env[name] === '1';
@@ -41,6 +43,12 @@ async function front(): Promise<void> {
     const app = express();
     app.disable('x-powered-by').disable('etag');
     app.use(helmet(), cors(), express.urlencoded({ extended: false, limit: '16kb' }));
+    // A tool call: the JSON-RPC body parsed and forwarded, and the back's bytes answered as they came.
+    app.post('/mcp', express.json({ limit: '1mb' }), async (req, res) => {
+      const reply = await answer(JSON.stringify(req.body));
+      if (reply.length === 0) return void res.status(502).end();
+      res.set('cache-control', 'no-store').type('application/json').send(reply);
+    });
     app.post('/oauth/token', async (req, res) => {
       const reply = await answer(new URLSearchParams(req.body as Record<string, string>).toString());
       res.set('cache-control', 'no-store').type('application/json').send(reply);
@@ -81,10 +89,26 @@ async function back(): Promise<void> {
   const key = on('FLOOR_SIGN') ? generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey : undefined;
   const js: JetStreamClient | undefined = on('FLOOR_EVENT') ? nats.jetstream() : undefined;
   const rows = Number(process.env.FLOOR_ROWS ?? 10_000);
+  // The worker's part of a tool call, at its least: fetch GitHub's page and pass on, unread, as
+  // many of its bytes as the gateway's answer to the call holds (a worker must send something
+  // that size, and reading the page to pick it would cost more).
+  const github = process.env.FLOOR_GITHUB_URL;
+  const replyBytes = Number(process.env.FLOOR_GITHUB_REPLY_BYTES ?? 13_000);
+  const githubHeaders = { authorization: `token ${process.env.FLOOR_GITHUB_TOKEN}`, 'user-agent': 'floor' };
 
   nats.subscribe(subject, {
     queue: 'floor',
     callback: async (_error, message) => {
+      if (github) {
+        const page = await request(github, { headers: githubHeaders })
+          .then(async (answer) => {
+            const bytes = Buffer.from(await answer.body.arrayBuffer());
+            return answer.statusCode === 200 ? bytes.subarray(0, replyBytes) : undefined;
+          })
+          .catch(() => undefined);
+        message.respond(page ?? Buffer.alloc(0)); // empty: failed
+        return;
+      }
       // One statement, as the rotation is: a HOT update of one row by primary key, prepared.
       if (pool) {
         await pool.query({

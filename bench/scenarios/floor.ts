@@ -4,11 +4,10 @@
 // rotation through this architecture can cost here: Gatehouse's rotation also inserts the
 // successor, encodes protobuf, seals the grace-window copy and stores the audit event.
 
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { connect, StorageType } from 'nats';
 import pg from 'pg';
 import { Agent, request } from 'undici';
+import { type FloorProcess, startFloorProcess } from '../floor/process.ts';
 import { CpuMeter } from '../harness/cpu.ts';
 import { Latencies, runFor } from '../harness/latency.ts';
 import { cpuSummary, fmt, type ResultRow } from './context.ts';
@@ -93,8 +92,8 @@ export async function measureFloor(
       FLOOR_ROWS: String(ROWS),
     };
     for (const layer of layers) {
-      const back = layer.back ? await start('back', { ...env, ...layer.back }) : undefined;
-      const front = await start('front', { ...env, ...layer.front });
+      const back = layer.back ? await startFloorProcess('back', { ...env, ...layer.back }) : undefined;
+      const front = await startFloorProcess('front', { ...env, ...layer.front });
       try {
         results.push(await drive(layer.name, front, back, durationMs));
       } finally {
@@ -119,27 +118,10 @@ export async function floorScenario(endpoints: FloorEndpoints, durationMs: numbe
   ];
 }
 
-interface Started {
-  process: ChildProcess;
-  port?: number;
-}
-
-async function start(role: 'front' | 'back', env: Record<string, string>): Promise<Started> {
-  const child = spawn(process.execPath, [new URL('../floor/server.ts', import.meta.url).pathname, role], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  for await (const line of createInterface({ input: child.stdout! })) {
-    const ready = JSON.parse(line) as { ready: boolean; port?: number };
-    if (ready.ready) return { process: child, port: ready.port };
-  }
-  throw new Error(`the floor's ${role} process exited before it was ready`);
-}
-
 async function drive(
   layer: string,
-  front: Started,
-  back: Started | undefined,
+  front: FloorProcess,
+  back: FloorProcess | undefined,
   durationMs: number,
 ): Promise<FloorResult> {
   const url = `http://127.0.0.1:${front.port}/oauth/token`;

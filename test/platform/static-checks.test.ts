@@ -35,6 +35,7 @@ describe('static checks', () => {
       'bench/harness/proof-stack.ts',
       'bench/scenarios/tool-call.ts',
       'bench/scenarios/floor.ts',
+      'bench/scenarios/tool-call-floor.ts',
     ];
     const script = modules.map((path) => `await import(${JSON.stringify(join(ROOT, path))});`).join('');
     await passes(process.execPath, ['--input-type=module', '-e', script]);
