@@ -129,10 +129,9 @@ try {
     floorScenario({ natsUrl: NATS_URL, redisUrl: REDIS_URL, databaseUrl: database.url }, SECONDS * 1000),
   );
   await scenario('code exchange', () => codeExchangeScenario(context, SECONDS * 2000, 4_000));
-  await scenario('tool call', () => toolCallScenario(context, Math.max(2, Math.round(SECONDS * 0.75))));
-  await scenario('tool call floor', () =>
-    toolCallFloorScenario(emulator, NATS_URL, Math.max(2, Math.round(SECONDS * 0.75))),
-  );
+  const toolCallSeconds = Math.max(2, Math.round(SECONDS * 0.75));
+  await scenario('tool call', () => toolCallScenario(context, toolCallSeconds));
+  await scenario('tool call floor', () => toolCallFloorScenario(emulator, NATS_URL, toolCallSeconds));
   await scenario('flood', () => floodScenario(context, SECONDS));
   rss.stop();
   for (const name of SERVICE_NAMES) {
