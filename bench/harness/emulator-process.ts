@@ -60,3 +60,11 @@ export async function liftRateLimits(emulator: EmulatorProcess): Promise<void> {
     secondaryRateLimit: null,
   });
 }
+
+/** A GitHub token for the seeded user, as a direct caller of GitHub would hold one. */
+export async function mintGitHubToken(emulator: EmulatorProcess): Promise<string> {
+  const minted = (await emulator.control('tokens', { login: 'octocat', scopes: ['repo'] })) as {
+    token: string;
+  };
+  return minted.token;
+}

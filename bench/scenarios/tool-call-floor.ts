@@ -8,7 +8,7 @@
 // scenario measures (bench/scenarios/tool-call.ts).
 import { Agent, request } from 'undici';
 import { type FloorProcess, startFloorProcess } from '../floor/process.ts';
-import type { EmulatorProcess } from '../harness/emulator-process.ts';
+import { type EmulatorProcess, mintGitHubToken } from '../harness/emulator-process.ts';
 import type { ResultRow } from './context.ts';
 import { compareCalls } from './tool-call.ts';
 
@@ -17,9 +17,7 @@ export async function toolCallFloorScenario(
   natsUrl: string,
   seconds: number,
 ): Promise<ResultRow[]> {
-  const minted = (await emulator.control('tokens', { login: 'octocat', scopes: ['repo'] })) as {
-    token: string;
-  };
+  const token = await mintGitHubToken(emulator);
   const page = `${emulator.url}/user/repos?per_page=30&sort=updated`;
   const env = { FLOOR_SUBJECT: `floortool${Date.now()}`, FLOOR_NATS_URL: natsUrl };
   const started: FloorProcess[] = [];
@@ -33,7 +31,7 @@ export async function toolCallFloorScenario(
     const back = await startFloorProcess('back', {
       ...env,
       FLOOR_GITHUB_URL: page,
-      FLOOR_GITHUB_TOKEN: minted.token,
+      FLOOR_GITHUB_TOKEN: token,
     });
     started.push(back);
     const front = await startFloorProcess('front', { ...env, FLOOR_EXPRESS: '1', FLOOR_FORWARD: '1' });
@@ -50,8 +48,7 @@ export async function toolCallFloorScenario(
         headers: { 'content-type': 'application/json', accept: 'application/json' },
         body,
       });
-    const direct = () =>
-      call(page, { headers: { authorization: `token ${minted.token}`, 'user-agent': 'bench' } });
+    const direct = () => call(page, { headers: { authorization: `token ${token}`, 'user-agent': 'bench' } });
     const processes = new Map([
       ['front', front.process.pid ?? 0],
       ['back', back.process.pid ?? 0],

@@ -6,17 +6,15 @@
 import { Octokit } from '@octokit/rest';
 import { request } from 'undici';
 import { CpuMeter } from '../harness/cpu.ts';
-import type { EmulatorProcess } from '../harness/emulator-process.ts';
+import { type EmulatorProcess, mintGitHubToken } from '../harness/emulator-process.ts';
 import { type Call, interleaved } from '../harness/interleaved.ts';
 import { mcpHeaders, toolCall } from '../harness/mcp-client.ts';
 import { type BenchContext, cpuRow, fmt, type ResultRow } from './context.ts';
 
 /** The direct side: Octokit lists the same page of repositories straight from the emulator. */
 export async function directListing(emulator: EmulatorProcess): Promise<Call> {
-  const minted = (await emulator.control('tokens', { login: 'octocat', scopes: ['repo'] })) as {
-    token: string;
-  };
-  const octokit = new Octokit({ auth: minted.token, baseUrl: emulator.url });
+  const token = await mintGitHubToken(emulator);
+  const octokit = new Octokit({ auth: token, baseUrl: emulator.url });
   return async () => {
     const answer = await octokit.rest.repos.listForAuthenticatedUser({ per_page: 30, sort: 'updated' });
     return answer.status === 200;
