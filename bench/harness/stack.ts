@@ -1,7 +1,8 @@
 // The whole Gatehouse stack as separate processes (the way `npm start` runs it), pointed at a given
 // Postgres/Redis/NATS with private prefixes, for the bench and the cross-service proof suites.
-import { ensureEventStream, eventStreamName } from '@gatehouse/bus';
+import { ensureEventStream } from '@gatehouse/bus';
 import { freePort } from '@gatehouse/testing/ports';
+import { deleteTestStream } from '@gatehouse/testing/streams';
 import { connect, type JetStreamManager } from 'nats';
 import { type RunningService, startService } from '../../packages/testing/src/service-process.ts';
 
@@ -65,10 +66,6 @@ export async function createEventStream(natsUrl: string, prefix: string): Promis
   );
 }
 
-export async function deleteEventStream(natsUrl: string, prefix: string): Promise<void> {
-  await withJetStream(natsUrl, (jsm) => jsm.streams.delete(eventStreamName(prefix))).catch(() => undefined);
-}
-
 export async function startStack(options: StackOptions): Promise<Stack> {
   await createEventStream(options.natsUrl, options.natsPrefix);
   const port = options.port ?? (await freePort());
@@ -108,7 +105,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const readyMs = performance.now() - started;
   const stop = async () => {
     await Promise.all(Object.values(services).map((service) => service.kill()));
-    await deleteEventStream(options.natsUrl, options.natsPrefix);
+    // The event stream and the audit service's dead-letter stream beside it.
+    await deleteTestStream(options.natsUrl, options.natsPrefix).catch(() => undefined);
   };
   const failure = results.find((result) => result.status === 'rejected');
   if (failure) {

@@ -57,8 +57,11 @@ beforeAll(async () => {
   });
 }, 60_000);
 
+/** Set by the last test, which stops the stack itself to see what stopping leaves behind. */
+let stackStopped = false;
+
 afterAll(async () => {
-  await stack?.stop();
+  if (!stackStopped) await stack?.stop();
   await infrastructure?.stop();
 });
 
@@ -253,4 +256,22 @@ describe('dependency restarts under load', () => {
       await nats.close();
     }
   }, 150_000);
+
+  test('stopping the stack deletes its streams: the events and the audit dead letters', async () => {
+    const nats = await connect({ servers: infrastructure.nats.url });
+    try {
+      const jsm = await nats.jetstreamManager();
+      const streams = async () => {
+        const names: string[] = [];
+        for await (const stream of jsm.streams.list()) names.push(stream.config.name);
+        return names.filter((name) => name.startsWith(`${NATS_PREFIX}_`)).sort();
+      };
+      expect(await streams()).toEqual([`${NATS_PREFIX}_AUDIT_DLQ`, eventStreamName(NATS_PREFIX)].sort());
+      stackStopped = true;
+      await stack.stop();
+      expect(await streams()).toEqual([]);
+    } finally {
+      await nats.close();
+    }
+  });
 });
