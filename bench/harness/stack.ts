@@ -1,9 +1,7 @@
 // The whole Gatehouse stack as separate processes (the way `npm start` runs it), pointed at a given
 // Postgres/Redis/NATS with private prefixes, for the bench and the cross-service proof suites.
-import { ensureEventStream } from '@gatehouse/bus';
 import { freePort } from '@gatehouse/testing/ports';
-import { deleteTestStream } from '@gatehouse/testing/streams';
-import { connect, type JetStreamManager } from 'nats';
+import { createTestStream, deleteTestStream } from '@gatehouse/testing/streams';
 import { type RunningService, startService } from '../../packages/testing/src/service-process.ts';
 
 export const SERVICE_NAMES = ['audit', 'token', 'identity', 'github-worker', 'mcp-gateway'] as const;
@@ -51,23 +49,8 @@ export interface Stack {
 const EVENT_STREAM_BYTES = '64MiB';
 const EVENT_STREAM_MAX_BYTES = 64 * 1024 ** 2;
 
-async function withJetStream<T>(natsUrl: string, fn: (jsm: JetStreamManager) => Promise<T>): Promise<T> {
-  const nats = await connect({ servers: natsUrl });
-  try {
-    return await fn(await nats.jetstreamManager());
-  } finally {
-    await nats.close();
-  }
-}
-
-export async function createEventStream(natsUrl: string, prefix: string): Promise<void> {
-  await withJetStream(natsUrl, (jsm) =>
-    ensureEventStream(jsm, { prefix, owner: true, maxBytes: EVENT_STREAM_MAX_BYTES }),
-  );
-}
-
 export async function startStack(options: StackOptions): Promise<Stack> {
-  await createEventStream(options.natsUrl, options.natsPrefix);
+  await createTestStream(options.natsUrl, options.natsPrefix, EVENT_STREAM_MAX_BYTES);
   const port = options.port ?? (await freePort());
   const publicUrl = `http://127.0.0.1:${port}`;
   const common: Record<string, string> = {

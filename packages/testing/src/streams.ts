@@ -24,10 +24,12 @@ async function withJetStream<T>(
   }
 }
 
-export function createTestStream(natsUrl: string, prefix: string): Promise<string> {
-  return withJetStream(natsUrl, (jsm) =>
-    ensureEventStream(jsm, { prefix, maxBytes: TEST_STREAM_BYTES, maxAgeMs: 3_600_000 }),
-  );
+export function createTestStream(
+  natsUrl: string,
+  prefix: string,
+  maxBytes = TEST_STREAM_BYTES,
+): Promise<string> {
+  return withJetStream(natsUrl, (jsm) => ensureEventStream(jsm, { prefix, maxBytes, maxAgeMs: 3_600_000 }));
 }
 
 /** Deletes a test prefix's EVENTS stream and the audit service's dead-letter stream beside it. */

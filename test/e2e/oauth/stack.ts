@@ -7,7 +7,6 @@ import {
   type TestInfrastructure,
   test,
 } from '@gatehouse/testing';
-import { connect } from 'nats';
 import {
   type AuthServices,
   startAuthServices,
@@ -87,15 +86,10 @@ export function wholeStack(
       startService('audit', { ...stack.env, EVENT_STREAM_MAX_BYTES: '16MiB' }),
     ]);
   }, 90_000);
-  test.afterAll(async ({ infrastructure, isolation }) => {
+  test.afterAll(async () => {
     await Promise.all(more.map((service) => service.stop()));
     await stack.stop?.();
-    // The audit service's dead-letter stream reserves its max_bytes on the shared NATS server.
-    const nc = await connect({ servers: infrastructure.natsUrl });
-    await (await nc.jetstreamManager()).streams
-      .delete(`${isolation.natsPrefix}_AUDIT_DLQ`)
-      .catch(() => false);
-    await nc.close();
+    // The isolation fixture deletes the file's streams, the audit dead letters' included.
   });
   return stack;
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { Bus, type EventInput, eventStreamName } from '@gatehouse/bus';
+import { Bus, type EventInput } from '@gatehouse/bus';
 import { createLogger } from '@gatehouse/logging';
 import { describe, expect, type RunningService, startService, test } from '@gatehouse/testing';
 import { Redis } from 'ioredis';
@@ -77,12 +77,9 @@ const it = test.extend<{ harness: Harness }>({
       disabled.server.close();
       await audit.stop();
       await redis.quit();
-      const jsm = await bus.jetstreamManager();
       await publisher.drain();
       await bus.drain();
-      for (const stream of [eventStreamName(isolation.natsPrefix), `${isolation.natsPrefix}_AUDIT_DLQ`]) {
-        await jsm.streams.delete(stream).catch(() => undefined);
-      }
+      // The isolation fixture deletes the file's streams, the audit dead letters' included.
     },
     { scope: 'file' },
   ],
